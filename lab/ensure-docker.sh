@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Make sure a Docker engine answers on this machine.
+# Installs Debian's docker.io, iptables and debootstrap when missing and starts
+# dockerd when nothing answers. An engine that already runs is never restarted.
+set -euo pipefail
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+
+need_pkgs=()
+command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+command -v docker >/dev/null 2>&1 || need_pkgs+=(docker.io)
+command -v iptables >/dev/null 2>&1 || need_pkgs+=(iptables)
+command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+if ((${#need_pkgs[@]})); then
+  log "installing ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+if docker info >/dev/null 2>&1; then
+  log "docker engine already answers"
+  exit 0
+fi
+
+if command -v systemctl >/dev/null 2>&1 && [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
+  log "starting docker.service"
+  systemctl start docker
+else
+  log "starting dockerd in the background (log: /var/log/lab-dockerd.log)"
+  nohup dockerd >/var/log/lab-dockerd.log 2>&1 &
+fi
+
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    log "docker engine is up: $(docker version --format '{{.Server.Version}}')"
+    exit 0
+  fi
+  sleep 1
+done
+log "docker engine did not answer within 60 s"
+tail -n 30 /var/log/lab-dockerd.log >&2 || true
+exit 1

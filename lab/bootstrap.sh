@@ -40,3 +40,16 @@ fi
 # The collection, as the tests and the lab use it from this checkout.
 mkdir -p "$root/build/collections/ansible_collections/langgraph_ops"
 ln -sfn ../../../.. "$root/build/collections/ansible_collections/langgraph_ops/standalone"
+
+# ansible-test (sanity) downloads a pip bootstrap script from a host the lab
+# cannot reach; give it the offline stand-in under the name it looks for.
+pip_ver="$(sed -n "s/^ *pip='\([0-9.]*\)',\$/\1/p" \
+  "$venv"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -n1 | tr . _)"
+if [ -n "$pip_ver" ]; then
+  cache_dir="$HOME/.ansible/test/cache"
+  mkdir -p "$cache_dir"
+  if ! cmp -s "$here/ansible-test-get-pip.py" "$cache_dir/get_pip_$pip_ver.py"; then
+    cp "$here/ansible-test-get-pip.py" "$cache_dir/get_pip_$pip_ver.py"
+    log "ansible-test pip bootstrap: $cache_dir/get_pip_$pip_ver.py"
+  fi
+fi

@@ -11,7 +11,7 @@ set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-cd "$root"
+cd "$root" || exit 1
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$root/build/collections"
 export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1 MOLECULE_NO_LOG=false
@@ -19,7 +19,7 @@ logs="$root/build/test-logs"
 mkdir -p "$logs"
 
 all_stages=(bootstrap images lint unit sanity build molecule)
-scenarios=(${SCENARIOS:-docker services serverless_check default default_deb13})
+read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13}"
 stages=("$@")
 ((${#stages[@]})) || stages=("${all_stages[@]}")
 
@@ -53,7 +53,7 @@ stage_sanity() {
   rm -rf "$root/build/sanity" && mkdir -p "$dest"
   git ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- ./ "$dest/"
   (cd "$dest" && ansible-test sanity --python 3.11 --color no --requirements \
-     --exclude molecule/ --exclude lab/ --exclude bench/ --exclude tests/run.sh --exclude .ci/)
+     --exclude molecule/ --exclude lab/ --exclude bench/ --exclude .ci/)
 }
 stage_build() {
   local dist="$root/build/dist" inst

@@ -49,18 +49,25 @@ stage_images() { "$root/lab/build-host-images.sh" && "$root/lab/server-image/bui
 stage_lint() { ansible-lint --profile production --offline; }
 stage_unit() { python -m pytest -q tests/unit; }
 stage_sanity() {
-  local dest="$root/build/sanity/ansible_collections/langgraph_ops/standalone"
-  rm -rf "$root/build/sanity" && mkdir -p "$dest"
+  # ansible-test wants the tree at .../ansible_collections/<ns>/<name>, outside
+  # any git checkout that ignores it.
+  local tmp dest rc
+  tmp="$(mktemp -d)"
+  dest="$tmp/ansible_collections/langgraph_ops/standalone"
+  mkdir -p "$dest"
   git ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- ./ "$dest/"
   (cd "$dest" && ansible-test sanity --python 3.11 --color no --requirements \
      --exclude molecule/ --exclude lab/ --exclude bench/ --exclude .ci/)
+  rc=$?
+  rm -rf "$tmp"
+  return $rc
 }
 stage_build() {
   local dist="$root/build/dist" inst
   inst="$(mktemp -d)"
   rm -rf "$dist" && mkdir -p "$dist"
   ansible-galaxy collection build "$root" --output-path "$dist" &&
-  ansible-galaxy collection install "$dist"/langgraph_ops-standalone-*.tar.gz -p "$inst" --no-deps &&
+  ANSIBLE_COLLECTIONS_PATH="$inst" ansible-galaxy collection install "$dist"/langgraph_ops-standalone-*.tar.gz -p "$inst" --no-deps --force &&
   test -f "$inst/ansible_collections/langgraph_ops/standalone/roles/docker/meta/argument_specs.yml" &&
   ! tar -tzf "$dist"/langgraph_ops-standalone-*.tar.gz | grep -E '^(lab|bench|molecule|\.ci|\.cache)/' &&
   ANSIBLE_COLLECTIONS_PATH="$inst" ansible-doc -t role langgraph_ops.standalone.docker | grep -q docker_install_source &&

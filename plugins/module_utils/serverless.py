@@ -361,15 +361,15 @@ def _scheme(uri, path, allowed):
     return scheme
 
 
-def parse_postgres_uri(uri, path="config.database_uri"):
-    """Parse a libpq connection URI; return {scheme, hosts: [(host, port)], database}.
+def _split_uri(uri, path, schemes):
+    """Split a connection URI into (scheme, userinfo, hostlist, parts, query).
 
     Error messages never contain the URI, its user name or its password.
     """
     if not isinstance(uri, str) or not uri.strip():
         raise ValidationError("%s must be a non-empty string" % path, path)
     uri = uri.strip()
-    scheme = _scheme(uri, path, ("postgresql", "postgres"))
+    scheme = _scheme(uri, path, schemes)
     userinfo, hostlist, tail = _split_netloc(uri)
     if "@" in tail.split("?", 1)[0]:
         raise ValidationError("%s could not be parsed: '@' after the host part%s"
@@ -379,6 +379,15 @@ def parse_postgres_uri(uri, path="config.database_uri"):
         query = parse_qs(parts.query, keep_blank_values=True)
     except ValueError:
         raise ValidationError("%s could not be parsed%s" % (path, _ENCODE_HINT), path)
+    return scheme, userinfo, hostlist, parts, query
+
+
+def parse_postgres_uri(uri, path="config.database_uri"):
+    """Parse a libpq connection URI; return {scheme, hosts: [(host, port)], database}.
+
+    Error messages never contain the URI, its user name or its password.
+    """
+    scheme, userinfo, hostlist, parts, query = _split_uri(uri, path, ("postgresql", "postgres"))
     hosts = []
     for item in [i for i in hostlist.split(",") if i]:
         hosts.append(_split_hostport(item, path))
@@ -404,19 +413,7 @@ def parse_redis_uri(uri, path="config.redis_uri"):
 
     Error messages never contain the URI, its user name or its password.
     """
-    if not isinstance(uri, str) or not uri.strip():
-        raise ValidationError("%s must be a non-empty string" % path, path)
-    uri = uri.strip()
-    scheme = _scheme(uri, path, ("redis", "rediss", "unix"))
-    userinfo, hostlist, tail = _split_netloc(uri)
-    if "@" in tail.split("?", 1)[0]:
-        raise ValidationError("%s could not be parsed: '@' after the host part%s"
-                              % (path, _ENCODE_HINT), path)
-    try:
-        parts = urlsplit("x://h" + tail)
-        query = parse_qs(parts.query, keep_blank_values=True)
-    except ValueError:
-        raise ValidationError("%s could not be parsed%s" % (path, _ENCODE_HINT), path)
+    scheme, userinfo, hostlist, parts, query = _split_uri(uri, path, ("redis", "rediss", "unix"))
     db = 0
     db_texts = []
     hosts = []

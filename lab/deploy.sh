@@ -32,7 +32,7 @@ done_stage
 
 stage "lab images: Debian 12 host, LangGraph server image"
 "$here/build-host-images.sh" bookworm
-"$here/server-image/build.sh"
+LAB_PYTHON="$root/.venv/bin/python" "$here/server-image/build.sh"
 export LAB_SERVER_ARCHIVE="$cache/langgraph-lab-server.tar"
 done_stage
 

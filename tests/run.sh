@@ -45,7 +45,7 @@ run_stage() {
 }
 
 stage_bootstrap() { "$root/lab/bootstrap.sh"; }
-stage_images() { "$root/lab/build-host-images.sh" && "$root/lab/server-image/build.sh"; }
+stage_images() { "$root/lab/build-host-images.sh" && LAB_PYTHON="$root/.venv/bin/python" "$root/lab/server-image/build.sh"; }
 stage_lint() { ansible-lint --profile production --offline; }
 stage_unit() { python -m pytest -q tests/unit; }
 stage_sanity() {

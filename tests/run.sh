@@ -18,7 +18,7 @@ export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1 MOLECULE_NO_LOG=false
 logs="$root/build/test-logs"
 mkdir -p "$logs"
 
-all_stages=(bootstrap images lint unit sanity build molecule)
+all_stages=(bootstrap images lint unit sanity build molecule secrets)
 read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13}"
 stages=("$@")
 ((${#stages[@]})) || stages=("${all_stages[@]}")
@@ -78,6 +78,34 @@ stage_build() {
   local rc=$?; rm -rf "$inst"; return $rc
 }
 
+# The scenarios run with ANSIBLE_VERBOSITY=1, so every task result is in
+# their logs: none may contain a password the scenarios deploy with.
+stage_secrets() {
+  python - "$logs" molecule/*/molecule.yml <<'PY'
+import pathlib, sys, yaml
+logs, files = pathlib.Path(sys.argv[1]), sys.argv[2:]
+def walk(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str) and key.endswith("_password"):
+                yield value
+            else:
+                yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+secrets = {s for f in files for s in walk(yaml.safe_load(open(f))) if len(s) >= 6}
+scanned = sorted(logs.glob("molecule:*.log"))
+if not scanned:
+    sys.exit("no molecule logs to scan")
+leaks = [(log.name, secret) for log in scanned for secret in secrets if secret in log.read_text(errors="replace")]
+for name, secret in leaks:
+    print(f"{name}: contains the password {secret[:2]}...")
+print(f"scanned {len(scanned)} logs for {len(secrets)} lab passwords: {len(leaks)} found")
+sys.exit(1 if leaks else 0)
+PY
+}
+
 total_start=$SECONDS
 for stage in "${stages[@]}"; do
   case "$stage" in
@@ -90,7 +118,7 @@ for stage in "${stages[@]}"; do
       run_stage bootstrap stage_bootstrap || break
       export PATH="$root/.venv/bin:$PATH" ;;
     images) run_stage images stage_images || break ;;
-    lint|unit|sanity|build) run_stage "$stage" "stage_$stage" ;;
+    lint|unit|sanity|build|secrets) run_stage "$stage" "stage_$stage" ;;
     *) echo "unknown stage: $stage (known: ${all_stages[*]})"; exit 2 ;;
   esac
 done

@@ -12,6 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$root/build/collections"
+export NO_COLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 scenario="${BENCH_SCENARIO:-default}"
 restarts="${BENCH_RESTARTS:-5}"
 host="$(sed -n 's/^  - name: //p' "molecule/$scenario/molecule.yml" | head -n1)"
@@ -28,11 +29,11 @@ molecule prepare -s "$scenario" >>"$log" 2>&1
 
 t=$(now); molecule converge -s "$scenario" >>"$log" 2>&1; first=$(seconds "$t")
 t=$(now); molecule converge -s "$scenario" >>"$log" 2>&1; second=$(seconds "$t")
-changed=$(grep -E "^\s*$host\s*:" "$log" | tail -n1 | sed -E 's/.*changed=([0-9]+).*/\1/')
+changed=$(grep -E "$host +: ok=" "$log" | tail -n1 | sed -E 's/.*changed=([0-9]+).*/\1/' || true)
 
 samples=()
 for _ in $(seq 1 "$restarts"); do
-  samples+=("$(docker exec "$host" python3 - <<'PY'
+  samples+=("$(docker exec -i "$host" python3 - <<'PY'
 import subprocess, time, urllib.request
 start = time.monotonic()
 subprocess.run(["systemctl", "restart", "langgraph-server.service"], check=True)

@@ -10,7 +10,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mirror="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-packages="systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,iproute2,procps,gnupg"
+packages="systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,iproute2,procps,gnupg,openssh-server"
 cache="${LAB_CACHE_DIR:-$here/../.cache/lab}"
 suites=("$@")
 ((${#suites[@]})) || suites=(bookworm trixie)
@@ -55,6 +55,13 @@ build_one() {
     systemd-firstboot.service systemd-remount-fs.service; do
     ln -sf /dev/null "$root/etc/systemd/system/$unit"
   done
+  # Users reach their VMs over SSH as a user with sudo: "deploy" gets
+  # password-less sudo and key-only logins; the lab puts its public key in
+  # when it starts a host (molecule/resources/create.yml).
+  chroot "$root" useradd --create-home --shell /bin/bash deploy
+  echo 'deploy ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/deploy"
+  chmod 0440 "$root/etc/sudoers.d/deploy"
+  printf 'PasswordAuthentication no\nPermitRootLogin no\n' >"$root/etc/ssh/sshd_config.d/lab.conf"
   : >"$root/etc/machine-id"
   echo "lab" >"$root/etc/hostname"
   printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \

@@ -23,6 +23,15 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 
+# The lab hosts sit on networks users have, 172.17.0.0/16 among them, which is
+# also the engine's default bridge: an engine this script starts puts its own
+# bridge elsewhere. An existing daemon.json is left alone.
+if [ ! -e /etc/docker/daemon.json ]; then
+  mkdir -p /etc/docker
+  printf '{\n  "bip": "10.213.0.1/24"\n}\n' >/etc/docker/daemon.json
+  log "wrote /etc/docker/daemon.json (engine bridge 10.213.0.1/24)"
+fi
+
 if command -v systemctl >/dev/null 2>&1 && [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
   log "starting docker.service"
   systemctl start docker

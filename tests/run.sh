@@ -19,7 +19,7 @@ logs="$root/build/test-logs"
 mkdir -p "$logs"
 
 all_stages=(bootstrap images lint unit sanity build molecule secrets)
-read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13}"
+read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13 cluster}"
 stages=("$@")
 ((${#stages[@]})) || stages=("${all_stages[@]}")
 

@@ -3,7 +3,7 @@
 
 The repository is not installed under ansible_collections while unit tests
 run, so tests import module_utils files by their file name
-(``import serverless``).
+(``import serverless``), and filter plugins the same way (``import network``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE_UTILS = os.path.join(REPO_ROOT, "plugins", "module_utils")
+FILTERS = os.path.join(REPO_ROOT, "plugins", "filter")
 
-if MODULE_UTILS not in sys.path:
-    sys.path.insert(0, MODULE_UTILS)
+for path in (MODULE_UTILS, FILTERS):
+    if path not in sys.path:
+        sys.path.insert(0, path)

@@ -1,0 +1,81 @@
+# Copyright: langgraph_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where a host is on the cluster's network: the one place that decides it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ansible.errors import AnsibleFilterError
+
+
+def _facts(hostvars):
+    facts = hostvars.get("ansible_facts") or {}
+    return facts if isinstance(facts, dict) or hasattr(facts, "get") else {}
+
+
+def _host_addresses(facts):
+    return [
+        ipaddress.ip_address(a.split("%")[0])
+        for a in list(facts.get("all_ipv4_addresses") or []) + list(facts.get("all_ipv6_addresses") or [])
+    ]
+
+
+def cluster_address(hostvars):
+    """Return the cluster address of the host whose variables are given."""
+    if not hasattr(hostvars, "get"):
+        raise AnsibleFilterError("cluster_address expects a host's variables (hostvars[name])")
+    name = hostvars.get("inventory_hostname", "?")
+    facts = _facts(hostvars)
+    gathered = bool(facts.get("all_ipv4_addresses") or facts.get("all_ipv6_addresses"))
+    override = str(hostvars.get("langgraph_address") or "").strip()
+    network = str(hostvars.get("langgraph_network") or "").strip()
+
+    if override:
+        try:
+            address = ipaddress.ip_address(override)
+        except ValueError:
+            raise AnsibleFilterError(f"langgraph_address of {name} is not an IP address: {override!r}")
+        if gathered and address not in _host_addresses(facts):
+            raise AnsibleFilterError(
+                f"langgraph_address of {name} is {address}, which is on no interface of that host "
+                f"(it has {', '.join(map(str, _host_addresses(facts))) or 'no addresses'})"
+            )
+        return str(address)
+
+    if network:
+        try:
+            net = ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise AnsibleFilterError(f"langgraph_network is not a network in CIDR form (e.g. 10.0.8.0/24): {network!r}")
+        if not gathered:
+            raise AnsibleFilterError(
+                f"cannot tell the address of {name} in langgraph_network {net}: no facts were gathered for it; "
+                "gather them (the site and validate playbooks do) or set langgraph_address for the host"
+            )
+        inside = [a for a in _host_addresses(facts) if a.version == net.version and a in net]
+        if not inside:
+            raise AnsibleFilterError(
+                f"{name} has no address in langgraph_network {net} "
+                f"(it has {', '.join(map(str, _host_addresses(facts)))}); set langgraph_address for the host"
+            )
+        return str(inside[0])
+
+    default = (facts.get("default_ipv4") or {}).get("address", "")
+    if not default:
+        raise AnsibleFilterError(
+            f"cannot tell the address of {name}: its facts have no default IPv4 address"
+            f"{'' if gathered else ' (no facts were gathered for it)'}; set langgraph_network or langgraph_address"
+        )
+    return str(default)
+
+
+def url_host(address):
+    """An address as it stands in a URL: IPv6 in brackets."""
+    address = str(address)
+    return f"[{address}]" if ":" in address and not address.startswith("[") else address
+
+
+class FilterModule:
+    def filters(self):
+        return {"cluster_address": cluster_address, "url_host": url_host}

@@ -1,0 +1,114 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Deployments: one list, defaults filled in, clashes refused by name."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from deployments import deployments
+
+SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "image": "lab/server:1", "env": {"LOG_LEVEL": "INFO"}}
+
+
+def two(**second):
+    first = {"name": "alpha", "postgres_password": "pa", "redis_password": "ra", "redis_database": 0}
+    other = {"name": "beta", "port": 8001, "postgres_password": "pb", "redis_password": "rb", "redis_database": 1}
+    other.update(second)
+    return [first, other]
+
+
+def test_unset_means_one_deployment_from_the_shared_names():
+    (entry,) = deployments(None, defaults=SERVER_DEFAULTS, postgres_password="p", redis_password="r", redis_database="2")
+    assert entry["name"] == "langgraph-server"
+    assert (entry["postgres_database"], entry["postgres_user"], entry["redis_user"]) == ("langgraph",) * 3
+    assert entry["redis_database"] == 2
+    assert entry["port"] == 8000
+    assert entry["database_uri"] == ""
+
+
+def test_unset_shared_names_fall_back_to_the_documented_defaults():
+    assert deployments(None, "postgresql_databases", postgres_database=None) == [{"name": "langgraph", "owner": "langgraph"}]
+
+
+def test_entries_get_names_from_their_deployment_and_settings_from_the_role():
+    alpha, beta = deployments(two(env={"LOG_JSON": "true"}), defaults=SERVER_DEFAULTS)
+    assert (beta["postgres_database"], beta["postgres_user"], beta["redis_user"]) == ("beta", "beta", "beta")
+    assert alpha["port"] == 8000 and beta["port"] == 8001
+    assert beta["image"] == "lab/server:1"
+    assert beta["env"] == {"LOG_LEVEL": "INFO", "LOG_JSON": "true"}
+
+
+def test_names_with_dashes_make_sql_identifiers():
+    (entry,) = deployments([{"name": "Support-Bot.v2", "postgres_password": "p", "redis_password": "r"}])
+    assert entry["postgres_database"] == "support_bot_v2"
+
+
+def test_views_for_the_postgresql_and_redis_roles():
+    entries = two()
+    assert deployments(entries, "postgresql_users") == [{"name": "alpha", "password": "pa"}, {"name": "beta", "password": "pb"}]
+    assert deployments(entries, "postgresql_databases")[1] == {"name": "beta", "owner": "beta"}
+    assert deployments(entries, "redis_users")[1] == {"name": "beta", "password": "rb", "database": 1}
+
+
+def test_deployments_on_managed_services_add_no_login():
+    entries = two(database_uri="postgresql://u:p@db.example:5432/b", postgres_password="")
+    assert [u["name"] for u in deployments(entries, "postgresql_users")] == ["alpha"]
+    assert len(deployments(entries, "redis_users")) == 2
+
+
+@pytest.mark.parametrize(
+    "second, message",
+    [
+        ({"name": "alpha"}, r"\[1\] \(alpha\): name 'alpha' is already used by langgraph_deployments\[0\] \(alpha\)"),
+        ({"port": 8000}, r"port 8000 is already used by langgraph_deployments\[0\]"),
+        ({"postgres_database": "alpha"}, r"postgres_database 'alpha' is already used"),
+        ({"postgres_user": "alpha"}, r"postgres_user 'alpha' is already used"),
+        ({"redis_user": "alpha"}, r"redis_user 'alpha' is already used"),
+        ({"redis_database": 0}, r"redis_database 0 is already used"),
+    ],
+)
+def test_clashes_are_refused_naming_both_deployments(second, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        deployments(two(**second), defaults=SERVER_DEFAULTS)
+
+
+def test_two_deployments_without_ports_clash_on_the_default_port():
+    entries = two()
+    del entries[1]["port"]
+    with pytest.raises(AnsibleFilterError, match="port 8000 is already used"):
+        deployments(entries, defaults=SERVER_DEFAULTS)
+
+
+def test_the_same_managed_uri_twice_is_a_clash_and_does_not_show_it():
+    uri = "postgresql://u:secret@db.example:5432/x"
+    entries = two(database_uri=uri)
+    entries[0]["database_uri"] = uri
+    with pytest.raises(AnsibleFilterError, match="database_uri the same URI") as error:
+        deployments(entries)
+    assert "secret" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("alpha", "must be a list of deployments"),
+        ({"name": "alpha"}, "must be a list of deployments"),
+        ([], "is empty"),
+        (["alpha"], r"\[0\]: must be a mapping"),
+        ([{"postgres_password": "p", "redis_password": "r"}], r"\[0\]: name must be usable"),
+        ([{"name": "a b", "postgres_password": "p", "redis_password": "r"}], "name must be usable"),
+        ([{"name": "a", "prot": 9000}], r"unknown key\(s\) prot \(did you mean port\?\)"),
+        ([{"name": "a", "redis_password": "r"}], r"\[0\] \(a\): postgres_password is required"),
+        ([{"name": "a", "postgres_password": "p"}], "redis_password is required"),
+        ([{"name": "a", "postgres_password": "p", "redis_password": "r", "port": 70000}], "port must be a whole number from 1 to 65535"),
+        ([{"name": "a", "postgres_password": "p", "redis_password": "r", "redis_database": "x"}], "redis_database must be a whole number"),
+        ([{"name": "a", "postgres_password": "p", "redis_password": "r", "postgres_user": "pg_a"}], "postgres_user must be a lowercase SQL"),
+        ([{"name": "a", "postgres_password": "p", "redis_password": "r", "postgres_database": "Bad"}], "postgres_database must be"),
+        ([{"name": "a", "postgres_password": "p", "redis_password": "r", "redis_user": "default"}], "redis_user must be"),
+    ],
+)
+def test_bad_lists_are_refused_naming_the_entry_and_key(value, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        deployments(value)
+

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Figures for the all-in-one deployment on a fresh lab host (molecule scenario
-# "default", Debian 12 unless BENCH_SCENARIO says otherwise):
-#   - first converge (site playbook on a fresh host), seconds
-#   - second, idempotent converge, seconds
-#   - systemctl restart of the server unit until GET /ok answers 200, seconds
-#     (median of BENCH_RESTARTS runs, default 5)
+# "default", Debian 12 unless BENCH_SCENARIO says otherwise), once per
+# connection in BENCH_CONNECTIONS (default "ssh docker"):
+#   - ssh: as users connect, as "deploy" with sudo over SSH, with pipelining,
+#     ControlPersist and a fixed interpreter (the ansible.cfg the README shows);
+#   - docker: the Docker connection the tests and lab/deploy.sh use.
+# For each: the first converge (site on a fresh host) and an idempotent rerun,
+# in seconds, with the number of tasks run and the slowest ten; then the time
+# from systemctl restart of the server unit to GET /ok 200 (median of
+# BENCH_RESTARTS, default 5).
 # Needs the lab images (tests/run.sh images, or lab/deploy.sh, builds them).
 set -euo pipefail
 
@@ -14,32 +18,66 @@ export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$root/build/collections"
 export NO_COLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 scenario="${BENCH_SCENARIO:-default}"
+connections="${BENCH_CONNECTIONS:-ssh docker}"
 restarts="${BENCH_RESTARTS:-5}"
 host="$(sed -n 's/^  - name: //p' "molecule/$scenario/molecule.yml" | head -n1)"
-log="$root/build/bench-$scenario.log"
+ssh_port="$(sed -n 's/.*"127.0.0.1:\([0-9]*\):22".*/\1/p' "molecule/$scenario/molecule.yml" | head -n1)"
 mkdir -p "$root/build"
 
 seconds() { python3 -c 'import sys,time; print(f"{time.monotonic()-float(sys.argv[1]):.1f}")' "$1"; }
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
-trap 'molecule destroy -s "$scenario" >>"$log" 2>&1 || true' EXIT
-molecule destroy -s "$scenario" >"$log" 2>&1
-molecule create -s "$scenario" >>"$log" 2>&1
-molecule prepare -s "$scenario" >>"$log" 2>&1
+# The recap of the last run in a log: tasks run and the ten slowest.
+recap() {
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+run = text.rsplit("converge.yml", 1)[-1]
+recap = re.findall(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=\d+\s+skipped=(\d+)", run)
+ok, changed, skipped = (sum(int(r[i]) for r in recap) for i in range(3))
+print(f"  tasks: {ok} run ({changed} changed), {skipped} skipped")
+slow = run.split("TASKS RECAP", 1)[-1]
+slow = re.sub(r"\n\s*│?\s*", " ", slow)
+for name, secs in re.findall(r"((?:[\w.]+ : )?[A-Z][^=\n]*?) -{2,} ([0-9.]+)s", slow)[:10]:
+    print(f"    {float(secs):6.2f} s  {name.strip()}")
+PY
+}
 
-t=$(now); molecule converge -s "$scenario" >>"$log" 2>&1; first=$(seconds "$t")
-t=$(now); molecule converge -s "$scenario" >>"$log" 2>&1; second=$(seconds "$t")
-changed=$(grep -E "$host +: ok=" "$log" | tail -n1 | sed -E 's/.*changed=([0-9]+).*/\1/' || true)
+bench() {
+  local connection="$1" log="$root/build/bench-$scenario-$1.log" extra=()
+  if [ "$connection" = ssh ]; then
+    [ -n "$ssh_port" ] || { echo "molecule/$scenario publishes no SSH port" >&2; return 1; }
+    extra=(-- -e ansible_connection=ssh -e ansible_host=127.0.0.1 -e "ansible_port=$ssh_port"
+           -e ansible_user=deploy -e ansible_become=true -e ansible_python_interpreter=/usr/bin/python3
+           -e "ansible_ssh_private_key_file=$root/.cache/lab/ssh/id_ed25519"
+           -e "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ControlMaster=auto -o ControlPersist=60s'")
+  fi
+  molecule destroy -s "$scenario" >"$log" 2>&1
+  molecule create -s "$scenario" >>"$log" 2>&1
+  molecule prepare -s "$scenario" >>"$log" 2>&1
 
-samples=()
-for _ in $(seq 1 "$restarts"); do
-  samples+=("$(docker exec -i "$host" python3 - <<'PY'
-import subprocess, time, urllib.request
+  local t first second
+  t=$(now); molecule converge -s "$scenario" "${extra[@]}" >"$log.first" 2>&1; first=$(seconds "$t")
+  t=$(now); molecule converge -s "$scenario" "${extra[@]}" >"$log.rerun" 2>&1; second=$(seconds "$t")
+
+  printf '%-8s first converge                 %6s s\n' "$connection" "$first"
+  recap "$log.first"
+  printf '%-8s rerun (idempotent)             %6s s\n' "$connection" "$second"
+  recap "$log.rerun"
+}
+
+restart_to_ok() {
+  local samples=() median
+  for _ in $(seq 1 "$restarts"); do
+    samples+=("$(docker exec -i "$host" python3 - <<'PY'
+import socket, subprocess, time, urllib.request
+address = socket.gethostbyname(socket.gethostname())
 start = time.monotonic()
 subprocess.run(["systemctl", "restart", "langgraph-server.service"], check=True)
 while True:
     try:
-        with urllib.request.urlopen("http://127.0.0.1:8000/ok", timeout=2) as r:
+        with urllib.request.urlopen(f"http://{address}:8000/ok", timeout=2) as r:
             if r.status == 200:
                 break
     except OSError:
@@ -50,10 +88,14 @@ while True:
 print(f"{time.monotonic() - start:.2f}")
 PY
 )")
-done
-median=$(printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+  done
+  median=$(printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+  printf 'restart to GET /ok 200           %s s median of %s (%s)\n' "$median" "$restarts" "${samples[*]}"
+}
 
+trap 'molecule destroy -s "$scenario" >/dev/null 2>&1 || true' EXIT
 printf 'scenario                         %s (%s)\n' "$scenario" "$host"
-printf 'first converge                   %s s\n' "$first"
-printf 'second converge (idempotent)     %s s (changed=%s)\n' "$second" "$changed"
-printf 'restart to GET /ok 200           %s s median of %s (%s)\n' "$median" "$restarts" "${samples[*]}"
+for connection in $connections; do
+  bench "$connection"
+done
+restart_to_ok

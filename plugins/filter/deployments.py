@@ -22,9 +22,10 @@ SHARED = {
     "redis_password": "",
     "redis_database": 0,
 }
-# Settings of the server role an entry may override; the role's own
-# langgraph_server_* variables are their defaults.
-SERVER = ("port", "image", "image_archive", "env", "langsmith_api_key", "license_key", "migration_command")
+# Settings an entry may override; the langgraph_server_* variables (and the
+# proxy role's proxy_https_port) are their defaults.
+SERVER = ("port", "image", "image_archive", "env", "langsmith_api_key", "license_key", "migration_command",
+          "queue_workers", "queue_port", "proxy_port")
 KEYS = ("name", "database_uri", "redis_uri") + tuple(SHARED) + SERVER
 VIEWS = ("postgresql_users", "postgresql_databases", "redis_users")
 
@@ -41,15 +42,15 @@ def _entry(index, raw, defaults):
     where = f"langgraph_deployments[{index}]"
     if not hasattr(raw, "items"):
         _fail(where, f"must be a mapping with at least a name, got {raw!r}")
+    name = str(raw.get("name") or "")
+    if not NAME_RE.match(name):
+        _fail(where, f"name must be usable as a unit and container name (letters, digits, _ . -), got {name!r}")
+    where = f"{where} ({name})"
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         hints = [f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, KEYS, 1)) else key
                  for key in unknown]
         _fail(where, f"unknown key(s) {', '.join(hints)}; known keys: {', '.join(KEYS)}")
-    name = str(raw.get("name") or "")
-    if not NAME_RE.match(name):
-        _fail(where, f"name must be usable as a unit and container name (letters, digits, _ . -), got {name!r}")
-    where = f"{where} ({name})"
     sql = _sql_default(name)
     entry = {key: defaults[key] for key in SERVER if key in defaults}
     entry.update(postgres_database=sql, postgres_user=sql, postgres_password="", redis_user=name,
@@ -84,19 +85,34 @@ def _check_number(where, value, low, high):
 def variable(index, name, key):
     """How the inventory spells a deployment's setting: one variable of a single deployment, or a listed key."""
     if index is None:
-        return ("langgraph_" if key in SHARED else "langgraph_server_") + key
+        return "proxy_https_port" if key == "proxy_port" else ("langgraph_" if key in SHARED else "langgraph_server_") + key
     return f"langgraph_deployments[{index}] ({name}): {key}"
 
 
-def _refuse_clashes(entries):
+def host_ports(entry):
+    """The host ports a deployment publishes: its API's, then one per queue worker."""
+    if "port" not in entry:
+        return []
+    workers = int(entry.get("queue_workers") or 0)
+    first = int(entry.get("queue_port") or 0)
+    return [entry["port"]] + list(range(first, first + workers))
+
+
+def _refuse_clashes(entries, single):
     seen = {}
     for index, entry in enumerate(entries):
-        keys = ["name"] + (["port"] if "port" in entry else [])
+        own = host_ports(entry)
+        if len(set(own)) < len(own):
+            raise AnsibleFilterError(
+                f"{variable(None if single else index, entry['name'], 'queue_port')}: "
+                f"the queue workers' ports {own[1]}-{own[-1]} include the API's port {own[0]}")
+        keys = ["name"]
         keys += [] if entry["database_uri"] else ["postgres_database", "postgres_user"]
         keys += [] if entry["redis_uri"] else ["redis_user", "redis_database"]
         keys += [key for key in ("database_uri", "redis_uri") if entry[key]]
-        for key in keys:
-            value = entry[key]
+        pairs = [(key, entry[key]) for key in keys] + [("port", port) for port in own]
+        pairs += [("proxy_port", entry["proxy_port"])] if "proxy_port" in entry else []
+        for key, value in pairs:
             if (key, value) in seen:
                 other = seen[(key, value)]
                 shown = "the same URI" if key.endswith("_uri") else repr(value)
@@ -141,7 +157,14 @@ def deployments(value, view=None, defaults=None, **shared):
             entry["port"] = _check_number(variable(index, entry["name"], "port"), entry["port"], 1, 65535)
         entry["redis_database"] = _check_number(
             variable(index, entry["name"], "redis_database"), entry["redis_database"], 0, 100000)
-    _refuse_clashes(entries)
+        if "proxy_port" in entry:
+            entry["proxy_port"] = _check_number(variable(index, entry["name"], "proxy_port"), entry["proxy_port"], 1, 65535)
+        if "queue_workers" in entry and "queue_port" in entry:
+            entry["queue_workers"] = _check_number(
+                variable(index, entry["name"], "queue_workers"), entry["queue_workers"], 0, 64)
+            entry["queue_port"] = _check_number(
+                variable(index, entry["name"], "queue_port"), entry["queue_port"], 1, 65536 - entry["queue_workers"])
+    _refuse_clashes(entries, value is None)
 
     if view == "postgresql_users":
         return [{"name": e["postgres_user"], "password": e["postgres_password"]} for e in entries if not e["database_uri"]]

@@ -70,6 +70,26 @@ def cluster_address(hostvars):
     return str(default)
 
 
+def api_address(hostvars, proxies=(), connect=False):
+    """Where a server host publishes its API, or with connect, where a proxy reaches it.
+
+    langgraph_server_bind_address when set; loopback when the host is the
+    only proxy host (its HAProxy is the way in); else its cluster address.
+    A proxy reaches a wildcard bind on the host's cluster address.
+    """
+    name = hostvars.get("inventory_hostname", "?")
+    override = str(hostvars.get("langgraph_server_bind_address") or "").strip()
+    if override:
+        address = override
+    elif list(proxies or []) == [name]:
+        address = "127.0.0.1"
+    else:
+        address = cluster_address(hostvars)
+    if connect and address in ("0.0.0.0", "::"):
+        address = cluster_address(hostvars)
+    return address
+
+
 def url_host(address):
     """An address as it stands in a URL: IPv6 in brackets."""
     address = str(address)
@@ -78,4 +98,4 @@ def url_host(address):
 
 class FilterModule:
     def filters(self):
-        return {"cluster_address": cluster_address, "url_host": url_host}
+        return {"cluster_address": cluster_address, "api_address": api_address, "url_host": url_host}

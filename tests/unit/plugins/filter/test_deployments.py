@@ -8,7 +8,8 @@ from ansible.errors import AnsibleFilterError
 
 from deployments import deployments
 
-SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "image": "lab/server:1", "env": {"LOG_LEVEL": "INFO"}}
+SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "image": "lab/server:1", "env": {"LOG_LEVEL": "INFO"},
+                   "queue_workers": 0, "queue_port": 8100}
 
 
 def two(**second):
@@ -112,3 +113,36 @@ def test_bad_lists_are_refused_naming_the_entry_and_key(value, message):
     with pytest.raises(AnsibleFilterError, match=message):
         deployments(value)
 
+
+def test_queue_workers_take_a_port_each_from_queue_port():
+    alpha, beta = deployments(two(queue_workers=3, queue_port=8200), defaults=SERVER_DEFAULTS)
+    assert (alpha["queue_workers"], beta["queue_workers"], beta["queue_port"]) == (0, 3, 8200)
+
+
+@pytest.mark.parametrize(
+    "second, message",
+    [
+        ({"queue_workers": 2, "queue_port": 7999}, r"\(beta\): port 8000 is already used by langgraph_deployments\[0\]"),
+        ({"queue_workers": 2, "queue_port": 8000}, r"queue_port: the queue workers' ports 8000-8001 include the API's port 8001"),
+        ({"queue_workers": 65}, "queue_workers must be a whole number from 0 to 64"),
+        ({"queue_workers": 2, "queue_port": 65535}, "queue_port must be a whole number from 1 to 65534"),
+    ],
+)
+def test_queue_worker_ports_must_not_clash(second, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        deployments(two(**second), defaults=SERVER_DEFAULTS)
+
+
+def test_a_single_deployment_names_its_variables():
+    with pytest.raises(AnsibleFilterError, match="^langgraph_server_queue_port: the queue workers' ports"):
+        deployments(None, defaults=dict(SERVER_DEFAULTS, queue_workers=2, queue_port=7999))
+    with pytest.raises(AnsibleFilterError, match="^langgraph_server_port must be a whole number"):
+        deployments(None, defaults=dict(SERVER_DEFAULTS, port=0))
+
+
+def test_each_deployment_needs_its_own_proxy_port():
+    entries = two(proxy_port=443)
+    with pytest.raises(AnsibleFilterError, match=r"\(beta\): proxy_port 443 is already used"):
+        deployments(entries, defaults={"proxy_port": 443})
+    entries[1]["proxy_port"] = 8443
+    assert [e["proxy_port"] for e in deployments(entries, defaults={"proxy_port": 443})] == [443, 8443]

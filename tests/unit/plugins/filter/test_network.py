@@ -71,3 +71,18 @@ def test_a_host_without_facts_is_an_error_never_its_name(extra):
 @pytest.mark.parametrize("value, shown", [("10.0.0.1", "10.0.0.1"), ("fd00::1", "[fd00::1]"), ("[fd00::1]", "[fd00::1]"), ("db1", "db1")])
 def test_url_host(value, shown):
     assert network.url_host(value) == shown
+
+
+def test_the_api_is_published_on_the_cluster_address():
+    assert network.api_address(host(), ["proxy1"]) == PUBLIC
+    assert network.api_address(host(langgraph_network="172.17.2.0/24"), []) == PRIVATE
+
+
+def test_the_only_proxy_host_reaches_its_own_api_on_loopback():
+    assert network.api_address(host(), ["db1"]) == "127.0.0.1"
+    assert network.api_address(host(), ["db1", "proxy2"]) == PUBLIC
+
+
+def test_a_wildcard_bind_is_reached_on_the_cluster_address():
+    assert network.api_address(host(langgraph_server_bind_address="0.0.0.0"), ["db1"]) == "0.0.0.0"
+    assert network.api_address(host(langgraph_server_bind_address="0.0.0.0"), ["db1"], connect=True) == PUBLIC

@@ -48,10 +48,22 @@ bench() {
   local connection="$1" log="$root/build/bench-$scenario-$1.log" extra=()
   if [ "$connection" = ssh ]; then
     [ -n "$ssh_port" ] || { echo "molecule/$scenario publishes no SSH port" >&2; return 1; }
-    extra=(-- -e ansible_connection=ssh -e ansible_host=127.0.0.1 -e "ansible_port=$ssh_port"
-           -e ansible_user=deploy -e ansible_become=true -e ansible_python_interpreter=/usr/bin/python3
-           -e "ansible_ssh_private_key_file=$root/.cache/lab/ssh/id_ed25519"
-           -e "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ControlMaster=auto -o ControlPersist=60s'")
+    # A second inventory whose host variables win over molecule's (extra vars
+    # would also take over the tasks the roles delegate to the controller).
+    cat >"$root/build/bench-ssh-inventory.yml" <<EOF
+all:
+  hosts:
+    $host:
+      ansible_connection: ssh
+      ansible_host: 127.0.0.1
+      ansible_port: $ssh_port
+      ansible_user: deploy
+      ansible_become: true
+      ansible_python_interpreter: /usr/bin/python3
+      ansible_ssh_private_key_file: $root/.cache/lab/ssh/id_ed25519
+      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ControlMaster=auto -o ControlPersist=60s
+EOF
+    extra=(-- -i "$root/build/bench-ssh-inventory.yml")
   fi
   molecule destroy -s "$scenario" >"$log" 2>&1
   molecule create -s "$scenario" >>"$log" 2>&1

@@ -21,6 +21,8 @@ import threading
 import time
 import urllib.parse
 
+ONLY_OK = False
+
 
 def connect(url: str, ca: str | None) -> http.client.HTTPConnection:
     parts = urllib.parse.urlsplit(url)
@@ -42,11 +44,17 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, body: dict | 
 def client(url: str, ca: str | None, count: int, latencies: list[float], errors: list[str]) -> None:
     conn = connect(url, ca)
     try:
-        thread = call(conn, "POST", "/threads")["thread_id"]
+        thread = call(conn, "POST", "/threads")["thread_id"] if not ONLY_OK else ""
         for i in range(count):
             text = f"bench {i}"
             start = time.perf_counter()
-            out = call(conn, "POST", f"/threads/{thread}/runs/wait", {"assistant_id": "echo", "input": {"text": text}})
+            if ONLY_OK:
+                conn.request("GET", "/ok")
+                response = conn.getresponse()
+                response.read()
+                out = {"reversed": text[::-1]} if response.status == 200 else {"status": response.status}
+            else:
+                out = call(conn, "POST", f"/threads/{thread}/runs/wait", {"assistant_id": "echo", "input": {"text": text}})
             latencies.append(time.perf_counter() - start)
             if out.get("reversed") != text[::-1]:
                 errors.append(f"wrong answer {out!r}")
@@ -82,18 +90,22 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="runs per target (default 300)")
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
     parser.add_argument("--rounds", type=int, default=3, help="turns each target takes (default 3)")
+    parser.add_argument("--ok", action="store_true", help="GET /ok instead of runs/wait: the proxy's own cost")
     args = parser.parse_args()
+    global ONLY_OK  # pylint: disable=global-statement
+    ONLY_OK = args.ok
 
     totals = {"direct": [0.0, [], []], "proxy": [0.0, [], []]}
     round_(args, totals, warmup=True)
     for _ in range(args.rounds):
         round_(args, totals, warmup=False)
 
-    print(f"runs/wait, {args.requests * args.rounds} runs per target, {args.concurrency} clients with keep-alive")
+    what = "GET /ok" if args.ok else "runs/wait"
+    print(f"{what}, {args.requests * args.rounds} requests per target, {args.concurrency} clients with keep-alive")
     rates = {}
     for name, (elapsed, latencies, errors) in totals.items():
         rates[name] = len(latencies) / elapsed if elapsed else 0.0
-        print(f"{name:<7} {rates[name]:7.1f} runs/s   p50 {percentile(latencies, 0.5) * 1000:7.1f} ms"
+        print(f"{name:<7} {rates[name]:7.1f} req/s   p50 {percentile(latencies, 0.5) * 1000:7.1f} ms"
               f"   p99 {percentile(latencies, 0.99) * 1000:7.1f} ms   mean {statistics.mean(latencies) * 1000:7.1f} ms"
               f"   errors {len(errors)}{(': ' + errors[0]) if errors else ''}")
     cost = (1 - rates["proxy"] / rates["direct"]) * 100 if rates["direct"] else float("nan")

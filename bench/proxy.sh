@@ -6,10 +6,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-proxy_port="${LAB_PROXY_PORT:-8443}"
 if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
   "$root/lab/deploy.sh" cluster >"$root/build/bench-proxy-deploy.log" 2>&1
 fi
-api1="$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab-private"}}{{.IPAddress}}{{end}}' langgraph-lab-api1)"
-exec python3 "$root/bench/proxy.py" --direct "http://$api1:8000" --proxy "https://127.0.0.1:$proxy_port" \
+address() { docker inspect -f "{{with index .NetworkSettings.Networks \"$2\"}}{{.IPAddress}}{{end}}" "$1"; }
+# The proxy on its public address (its certificate names it), not through
+# the port Docker publishes on loopback, whose userland proxy would add a hop.
+exec python3 "$root/bench/proxy.py" --direct "http://$(address langgraph-lab-api1 langgraph-lab-private):8000" \
+  --proxy "https://$(address langgraph-lab-proxy langgraph-lab)" \
   --ca "$root/lab/.langgraph-tls/ca.crt" "$@"

@@ -10,6 +10,8 @@ import re
 from ansible.errors import AnsibleFilterError
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+# Names a deployment's unit or the proxy's sections would take from something else.
+RESERVED = {"containerd", "docker", "haproxy", "http", "metrics", "postgresql", "redis", "redis-server", "ssh", "sshd"}
 SQL_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 REDIS_USER_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -41,10 +43,11 @@ def _sql_default(name):
 def _entry(index, raw, defaults):
     where = f"langgraph_deployments[{index}]"
     if not hasattr(raw, "items"):
-        _fail(where, f"must be a mapping with at least a name, got {raw!r}")
+        _fail(where, f"must be a mapping with at least a name, got a {type(raw).__name__}")
     name = str(raw.get("name") or "")
-    if not NAME_RE.match(name):
-        _fail(where, f"name must be usable as a unit and container name (letters, digits, _ . -), got {name!r}")
+    if not NAME_RE.match(name) or name in RESERVED:
+        _fail(where, f"name must be usable as a unit and container name (letters, digits, _ . -) and not one of "
+                     f"{', '.join(sorted(RESERVED))}; got {name!r}")
     where = f"{where} ({name})"
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
@@ -146,7 +149,9 @@ def deployments(value, view=None, defaults=None, **shared):
         entries = [entry]
     else:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or hasattr(value, "items"):
-            raise AnsibleFilterError(f"langgraph_deployments must be a list of deployments, got {value!r}")
+            # Never the value itself: it holds the passwords.
+            raise AnsibleFilterError(
+                f"langgraph_deployments must be a list of deployments (- name: ...), got a {type(value).__name__}")
         entries = [_entry(index, raw, defaults) for index, raw in enumerate(value)]
         if not entries:
             raise AnsibleFilterError("langgraph_deployments is empty: list at least one deployment, or leave it unset")
@@ -165,6 +170,8 @@ def deployments(value, view=None, defaults=None, **shared):
             entry["queue_port"] = _check_number(
                 variable(index, entry["name"], "queue_port"), entry["queue_port"], 1, 65536 - entry["queue_workers"])
     _refuse_clashes(entries, value is None)
+    for entry in entries:
+        entry["host_ports"] = host_ports(entry)
 
     if view == "postgresql_users":
         return [{"name": e["postgres_user"], "password": e["postgres_password"]} for e in entries if not e["database_uri"]]

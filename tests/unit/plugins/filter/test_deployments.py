@@ -95,6 +95,8 @@ def test_the_same_managed_uri_twice_is_a_clash_and_does_not_show_it():
     [
         ("alpha", "must be a list of deployments"),
         ({"name": "alpha"}, "must be a list of deployments"),
+        ([{"name": "docker", "postgres_password": "p", "redis_password": "r"}], "not one of containerd, docker"),
+        ([{"name": "metrics", "postgres_password": "p", "redis_password": "r"}], "name must be usable"),
         ([], "is empty"),
         (["alpha"], r"\[0\]: must be a mapping"),
         ([{"postgres_password": "p", "redis_password": "r"}], r"\[0\]: name must be usable"),
@@ -117,6 +119,7 @@ def test_bad_lists_are_refused_naming_the_entry_and_key(value, message):
 def test_queue_workers_take_a_port_each_from_queue_port():
     alpha, beta = deployments(two(queue_workers=3, queue_port=8200), defaults=SERVER_DEFAULTS)
     assert (alpha["queue_workers"], beta["queue_workers"], beta["queue_port"]) == (0, 3, 8200)
+    assert (alpha["host_ports"], beta["host_ports"]) == ([8000], [8001, 8200, 8201, 8202])
 
 
 @pytest.mark.parametrize(
@@ -146,3 +149,13 @@ def test_each_deployment_needs_its_own_proxy_port():
         deployments(entries, defaults={"proxy_port": 443})
     entries[1]["proxy_port"] = 8443
     assert [e["proxy_port"] for e in deployments(entries, defaults={"proxy_port": 443})] == [443, 8443]
+
+
+def test_a_mapping_instead_of_a_list_never_shows_its_passwords():
+    value = {"alpha": {"postgres_password": "secret-pg", "redis_password": "secret-redis"}}
+    with pytest.raises(AnsibleFilterError) as error:
+        deployments(value)
+    assert "secret" not in str(error.value)
+    with pytest.raises(AnsibleFilterError) as error:
+        deployments(["secret-in-a-string"])
+    assert "secret" not in str(error.value)

@@ -28,6 +28,9 @@ SHARED = {
 # proxy role's proxy_https_port) are their defaults.
 SERVER = ("port", "image", "image_archive", "env", "langsmith_api_key", "license_key", "migration_command",
           "queue_workers", "queue_port", "proxy_port")
+# The langgraph_server role's defaults, for the roles that read a server host's
+# variables from elsewhere: a key given as None in ``defaults`` takes them.
+SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "queue_workers": 0, "queue_port": 8100}
 KEYS = ("name", "database_uri", "redis_uri") + tuple(SHARED) + SERVER
 VIEWS = ("postgresql_users", "postgresql_databases", "redis_users")
 
@@ -133,7 +136,9 @@ def deployments(value, view=None, defaults=None, **shared):
     the shared langgraph_postgres_* / langgraph_redis_* names in ``shared``).
     ``view`` turns the list into what the postgresql or redis role takes.
     """
-    defaults = dict(defaults or {})
+    defaults = {key: SERVER_DEFAULTS.get(key) if given is None else given
+                for key, given in dict(defaults or {}).items()}
+    defaults = {key: given for key, given in defaults.items() if given is not None}
     if view is not None and view not in VIEWS:
         raise AnsibleFilterError(f"deployments: view must be one of {', '.join(VIEWS)}, got {view!r}")
     unknown = set(shared) - set(SHARED)
@@ -143,7 +148,7 @@ def deployments(value, view=None, defaults=None, **shared):
     if value is None:
         entry = {key: defaults[key] for key in SERVER if key in defaults}
         entry.update({key: SHARED[key] if shared.get(key) is None else shared[key] for key in SHARED})
-        entry.update(name=str(defaults.get("name") or "langgraph-server"),
+        entry.update(name=str(defaults.get("name") or SERVER_DEFAULTS["name"]),
                      database_uri=str(defaults.get("database_uri") or ""),
                      redis_uri=str(defaults.get("redis_uri") or ""))
         entries = [entry]

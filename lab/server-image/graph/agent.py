@@ -7,10 +7,14 @@ state after ``reverse`` and the state after ``measure``.
 
 Every key but ``text`` is recomputed on each run, so a run on a thread that
 already has state gives the same output as a run on a fresh thread.
+
+An optional ``sleep`` (seconds) makes ``reverse`` wait first, without sending
+anything: a long, quiet run for tests of streams, draining and faults.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -18,12 +22,14 @@ from langgraph.graph import END, START, StateGraph
 
 class EchoState(TypedDict, total=False):
     text: str
+    sleep: float
     reversed: str
     length: int
     steps: list[str]
 
 
-def reverse(state: EchoState) -> EchoState:
+async def reverse(state: EchoState) -> EchoState:
+    await asyncio.sleep(float(state.get("sleep") or 0))
     text = state.get("text") or ""
     return {"reversed": text[::-1], "steps": ["reverse"]}
 

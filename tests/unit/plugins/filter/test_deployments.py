@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
+from deployments import SERVER_DEFAULTS as FILTER_DEFAULTS
 from deployments import deployments
 
 SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "image": "lab/server:1", "env": {"LOG_LEVEL": "INFO"},
@@ -159,3 +163,16 @@ def test_a_mapping_instead_of_a_list_never_shows_its_passwords():
     with pytest.raises(AnsibleFilterError) as error:
         deployments(["secret-in-a-string"])
     assert "secret" not in str(error.value)
+
+
+def test_keys_given_as_none_take_the_server_roles_defaults():
+    (entry,) = deployments(None, defaults={"name": None, "port": None, "queue_workers": None, "queue_port": None},
+                           postgres_password="p", redis_password="r")
+    assert (entry["name"], entry["port"], entry["queue_workers"], entry["queue_port"]) == ("langgraph-server", 8000, 0, 8100)
+    assert entry["host_ports"] == [8000]
+
+
+def test_the_filters_server_defaults_are_the_server_roles():
+    role = pathlib.Path(__file__).parents[4] / "roles/langgraph_server/defaults/main.yml"
+    role_defaults = yaml.safe_load(role.read_text())
+    assert FILTER_DEFAULTS == {key: role_defaults[f"langgraph_server_{key}"] for key in FILTER_DEFAULTS}

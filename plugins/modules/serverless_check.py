@@ -455,12 +455,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.langgraph_ops.standalone.plugins.module_utils.serverless import (
-    CODES,
-    CLOUD_RUN_BILLING,
-    PLATFORMS,
-    DEFAULT_PLATFORM,
-    SYSTEMD_RESTART_VALUES,
     ValidationError,
+    argument_spec,
     evaluate,
     read_docker_restart,
     read_proc1_environ,
@@ -469,114 +465,43 @@ from ansible_collections.langgraph_ops.standalone.plugins.module_utils.serverles
 )
 
 
-def _sub(options):
-    return dict(type="dict", options=options)
-
-
-CONFIG_OPTIONS = dict(
-    platform=dict(type="str", default=DEFAULT_PLATFORM, choices=list(PLATFORMS)),
-    replicas=dict(type="int"),
-    min_replicas=dict(type="int"),
-    max_replicas=dict(type="int"),
-    restart_policy=dict(type="str"),
-    database_uri=dict(type="str", required=True, no_log=True),
-    redis_uri=dict(type="str", required=True, no_log=True),
-    n_jobs_per_worker=dict(type="int", default=10),
-    env=dict(type="dict"),
-    keda=_sub(dict(
-        enabled=dict(type="bool"),
-        min_replica_count=dict(type="int"),
-        idle_replica_count=dict(type="int"),
-    )),
-    knative=_sub(dict(
-        annotations=dict(type="dict"),
-        min_scale=dict(type="raw"),
-    )),
-    cloud_run=_sub(dict(
-        min_instances=dict(type="int"),
-        cpu_throttling=dict(type="bool"),
-        billing=dict(type="str", choices=list(CLOUD_RUN_BILLING)),
-    )),
-    container_apps=_sub(dict(min_replicas=dict(type="int"))),
-    app_service=_sub(dict(always_on=dict(type="bool"))),
-    fly=_sub(dict(auto_stop_machines=dict(type="raw"))),
-    heroku=_sub(dict(dyno_type=dict(type="str"))),
-    render=_sub(dict(plan=dict(type="str"))),
-    railway=_sub(dict(serverless=dict(type="bool"))),
-    database=_sub(dict(aurora_min_acu=dict(type="float"))),
-    systemd=_sub(dict(
-        stop_when_unneeded=dict(type="bool"),
-        restart=dict(type="str", choices=list(SYSTEMD_RESTART_VALUES)),
-        runtime_max_sec=dict(type="raw"),
-        socket_activated=dict(type="bool"),
-        exit_idle_time=dict(type="raw"),
-    )),
-)
-
-
 def _drop_none(value):
-    """Ansible fills unset sub-options with None; drop them so only what was given is checked."""
+    """Ansible fills unset options with None; drop them so only what was given is checked."""
     if isinstance(value, dict):
         return dict((k, _drop_none(v)) for k, v in value.items() if v is not None)
     return value
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            config=dict(type="dict", required=True, options=CONFIG_OPTIONS),
-            inspect_host=dict(type="bool", default=True),
-            systemd_unit=dict(type="str"),
-            docker_container=dict(type="str"),
-            fail_on_warnings=dict(type="bool", default=False),
-            waive=dict(type="list", elements="dict", default=[], options=dict(
-                code=dict(type="str", required=True, choices=sorted(CODES)),
-                reason=dict(type="str", required=True),
-            )),
-        ),
-        supports_check_mode=True,
-    )
-
-    config = module.params["config"]
+    # The options are OPTIONS in module_utils/serverless.py; ansible-test validate-modules
+    # compares the argument_spec built from them with DOCUMENTATION above.
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
     # The whole URIs are no_log; their passwords are masked on their own too,
     # so that no message can show them even in part.
     for key in ("database_uri", "redis_uri"):
-        for secret in uri_secrets(config.get(key)):
-            module.no_log_values.add(secret)
+        module.no_log_values.update(uri_secrets(params["config"].get(key)))
 
-    params = dict(
-        config=dict((k, _drop_none(v)) for k, v in config.items() if v is not None),
-        inspect_host=module.params["inspect_host"],
-        fail_on_warnings=module.params["fail_on_warnings"],
-        waive=module.params["waive"] or [],
-    )
-    for key in ("systemd_unit", "docker_container"):
-        if module.params[key]:
-            params[key] = module.params[key]
-
+    unit, container = params["systemd_unit"] or None, params["docker_container"] or None
     host_env = proc1_env = systemd_props = docker_restart = None
-    if module.params["inspect_host"]:
-        host_env = dict(os.environ)
-        proc1_env = read_proc1_environ()
-    if module.params["systemd_unit"]:
-        systemd_props = read_systemd_unit(module.run_command, module.params["systemd_unit"],
-                                          module.get_bin_path("systemctl"))
-    if module.params["docker_container"]:
-        docker_restart = read_docker_restart(module.run_command, module.params["docker_container"],
-                                             module.get_bin_path("docker"))
+    if params["inspect_host"]:
+        host_env, proc1_env = dict(os.environ), read_proc1_environ()
+    if unit:
+        systemd_props = read_systemd_unit(module.run_command, unit, module.get_bin_path("systemctl"))
+    if container:
+        docker_restart = read_docker_restart(module.run_command, container, module.get_bin_path("docker"))
 
     try:
-        result = evaluate(params, host_env=host_env, proc1_env=proc1_env,
-                          systemd_props=systemd_props, docker_restart=docker_restart)
+        result = evaluate(_drop_none(dict(params, systemd_unit=unit, docker_container=container)),
+                          host_env=host_env, proc1_env=proc1_env, systemd_props=systemd_props,
+                          docker_restart=docker_restart)
     except ValidationError as exc:
         module.fail_json(msg=exc.message, changed=False)
 
-    output = dict(result)
-    failed = output.pop("failed")
-    output["changed"] = False
+    failed = result.pop("failed")
     if failed:
-        module.fail_json(**output)
-    module.exit_json(**output)
+        module.fail_json(changed=False, **result)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ server_recipe() {
     cat "$wheelhouse/.lab-recipe"
     (
       cd "$here"
-      for f in Dockerfile langgraph-server requirements.txt requirements.lock \
+      for f in Dockerfile langgraph-server runtime_metrics.py requirements.txt requirements.lock \
         $(find graph -type f -name '*.py' | sort); do
         echo "== $f"
         cat "$f"
@@ -178,7 +178,7 @@ build_server() {
   rm -rf "$ctx"
   mkdir -p "$ctx/wheels" "$ctx/graph"
   cp -l "$wheelhouse"/*.whl "$ctx/wheels/" 2>/dev/null || cp "$wheelhouse"/*.whl "$ctx/wheels/"
-  cp "$here/Dockerfile" "$here/langgraph-server" "$here/requirements.txt" "$ctx/"
+  cp "$here/Dockerfile" "$here/langgraph-server" "$here/runtime_metrics.py" "$here/requirements.txt" "$ctx/"
   (cd "$here/graph" && find . -type f -name '*.py' -exec cp --parents {} "$ctx/graph/" \;)
   log "docker build $server_image (network none, log: $cache/server-build.log)"
   DOCKER_BUILDKIT=0 docker build --network none --force-rm \

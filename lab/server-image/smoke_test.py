@@ -27,6 +27,7 @@ def expected(text: str) -> dict:
         "reversed": text[::-1],
         "length": len(text),
         "steps": ["reverse", "measure"],
+        "variant": "a",
     }
 
 

@@ -1,12 +1,15 @@
 """The lab's `echo` graph: deterministic, no model, no network.
 
 Input ``{"text": "hello"}`` gives the final state
-``{"text": "hello", "reversed": "olleh", "length": 5, "steps": ["reverse", "measure"]}``
+``{"text": "hello", "reversed": "olleh", "length": 5, "steps": ["reverse", "measure"], "variant": "a"}``
 in two nodes, so a ``values`` stream yields three events: the input, the
 state after ``reverse`` and the state after ``measure``.
 
 Every key but ``text`` is recomputed on each run, so a run on a thread that
 already has state gives the same output as a run on a fresh thread.
+
+``variant`` names the graph's build: ``variants/`` makes images whose graph
+answers with another one, for upgrade tests.
 
 An optional ``sleep`` (seconds) makes ``reverse`` wait first, without sending
 anything: a long, quiet run for tests of streams, draining and faults.
@@ -19,6 +22,8 @@ from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
+GRAPH_VARIANT = "a"
+
 
 class EchoState(TypedDict, total=False):
     text: str
@@ -26,6 +31,7 @@ class EchoState(TypedDict, total=False):
     reversed: str
     length: int
     steps: list[str]
+    variant: str
 
 
 async def reverse(state: EchoState) -> EchoState:
@@ -36,7 +42,7 @@ async def reverse(state: EchoState) -> EchoState:
 
 def measure(state: EchoState) -> EchoState:
     text = state.get("text") or ""
-    return {"length": len(text), "steps": [*state.get("steps", []), "measure"]}
+    return {"length": len(text), "steps": [*state.get("steps", []), "measure"], "variant": GRAPH_VARIANT}
 
 
 builder = StateGraph(EchoState)

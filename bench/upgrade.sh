@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# What an upgrade costs the clients, on the lab cluster (lab/deploy.sh cluster,
+# run first when its hosts are not up), under the same steady load through the
+# proxy (bench/load.py: runs/wait, a stream, background runs of 4 s):
+#
+#   restart   systemctl restart of the API unit on every server host at once,
+#             what a plain image change without the upgrade playbook does
+#   rolling   the upgrade playbook to image B (lab/server-image/variant.Dockerfile),
+#             then back to the lab image, one host at a time, drained
+#
+# Prints, for each, the requests made and failed, the longest time without a
+# successful answer, the background runs' final states, and how long it took.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$root/build/bench-upgrade"
+mkdir -p "$work"
+if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
+  "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
+fi
+export PATH="$root/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$root/build/installed"
+export LAB_SERVER_ARCHIVE="$root/.cache/lab/langgraph-lab-server.tar"
+servers=(langgraph-lab-api1 langgraph-lab-api2)
+proxy="https://$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' langgraph-lab-proxy)"
+
+for host in "${servers[@]}"; do
+  docker exec -i "$host" sh -c 'mkdir -p /var/tmp/lab-variant && cat >/var/tmp/lab-variant/Dockerfile &&
+    docker build -q --network none --build-arg VARIANT=b -t langgraph-lab/server:b /var/tmp/lab-variant >/dev/null' \
+    <"$root/lab/server-image/variant.Dockerfile"
+done
+
+upgrade() {
+  ansible-playbook -i "$root/lab/cluster.yml" -e "@$root/.cache/lab/secrets.yml" \
+    -e '{"upgrade_backup": false}' -e "$1" langgraph_ops.standalone.upgrade >>"$work/upgrade.log" 2>&1
+}
+restart_all() {
+  local pids=() host
+  for host in "${servers[@]}"; do
+    docker exec "$host" systemctl restart langgraph-server.service & pids+=($!)
+  done
+  wait "${pids[@]}"
+}
+
+# Runs the load for the length of one action (with 10 s of quiet load before and after).
+measure() {
+  local name="$1" stop="$work/$1.stop" out="$work/$1.json" start took
+  shift
+  rm -f "$stop" "$out"
+  python3 "$root/bench/load.py" --url "$proxy" --ca "$root/lab/.langgraph-tls/ca.crt" \
+    --stop-file "$stop" --out "$out" >/dev/null &
+  local load=$!
+  sleep 10
+  start=$SECONDS
+  "$@"
+  took=$((SECONDS - start))
+  sleep 10
+  touch "$stop"
+  wait "$load"
+  python3 - "$name" "$took" "$out" <<'PY'
+import json, sys
+name, took, out = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+runs = ", ".join(f"{n} {s}" for s, n in out["runs"].items())
+print(f"{name:<16} {took:>5} s {out['requests']:>9} {out['failed']:>7} {out['longest_gap_s']:>9.2f} s"
+      f" {out['stream_rejoins']:>8}   {runs}")
+PY
+}
+
+printf '%-16s %7s %9s %7s %11s %8s   %s\n' action took requests failed "max gap" rejoins "background runs"
+measure restart restart_all
+measure rolling-to-b upgrade '{"langgraph_server_image": "langgraph-lab/server:b", "langgraph_server_image_archive": ""}'
+measure rolling-back upgrade langgraph_server_image=langgraph-lab/server:latest

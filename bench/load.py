@@ -17,8 +17,9 @@ After the stop it waits (at most --settle-seconds) for every background run to
 end. Prints one JSON object (also written to --out): requests made and failed,
 the first failures, how many of them were runs/wait answered with an empty
 state (a run cancelled under the request), the longest time without a
-successful answer, the
-background runs' final states and IDs, and which graph variants answered.
+successful answer, how many kept-alive connections the proxy had closed
+before their next request, the background runs' final states and IDs, and
+which graph variants answered.
 """
 
 from __future__ import annotations
@@ -27,12 +28,31 @@ import argparse
 import http.client
 import json
 import os
+import select
 import ssl
 import threading
 import time
 import urllib.parse
 
 TERMINAL = {"success", "error", "timeout", "interrupted"}
+
+
+def closed_by_peer(sock) -> bool:
+    """Whether an idle kept-alive connection was closed by the other end. A TLS
+    message that carries no data (a session ticket) leaves it usable."""
+    if not select.select([sock], [], [], 0)[0]:
+        return False
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        sock.recv(1)  # b"" at the end; data while idle is no answer to anything either
+        return True
+    except (ssl.SSLWantReadError, BlockingIOError):
+        return False
+    except OSError:
+        return True
+    finally:
+        sock.settimeout(timeout)
 
 
 class Load:
@@ -48,6 +68,7 @@ class Load:
         self.runs: dict[str, str] = {}  # run_id -> thread_id
         self.rejoins = 0
         self.empty_answers = 0
+        self.stale_connections = 0
         self.start = time.monotonic()
 
     def stopped(self) -> bool:
@@ -74,10 +95,19 @@ class Load:
             self.variants[variant] = self.variants.get(variant, 0) + 1
             self.last_variant = variant
 
-    def call(self, conn, method: str, path: str, body: dict | None = None, headers: dict | None = None):
-        """One request; returns (status, body bytes). Raises on a broken connection."""
+    def send(self, conn, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> None:
+        """Sends a request, first dropping a kept-alive connection the other end
+        has closed (readable while idle), as HTTP clients do before reusing one."""
+        if conn.sock is not None and closed_by_peer(conn.sock):
+            conn.close()
+            with self.lock:
+                self.stale_connections += 1
         data = None if body is None else json.dumps(body)
         conn.request(method, path, body=data, headers={"Content-Type": "application/json", **(headers or {})})
+
+    def call(self, conn, method: str, path: str, body: dict | None = None, headers: dict | None = None):
+        """One request; returns (status, body bytes). Raises on a broken connection."""
+        self.send(conn, method, path, body, headers)
         response = conn.getresponse()
         return response.status, response.read()
 
@@ -120,9 +150,7 @@ class Load:
         path, headers, run_id, last_id, final = f"/threads/{thread}/runs/stream", {}, None, None, None
         for attempt in range(3):
             try:
-                conn.request("POST" if attempt == 0 else "GET", path,
-                             body=json.dumps(body) if attempt == 0 else None,
-                             headers={"Content-Type": "application/json", **headers})
+                self.send(conn, "POST" if attempt == 0 else "GET", path, body if attempt == 0 else None, headers)
                 response = conn.getresponse()
                 if response.status != 200:
                     self.record(False, f"stream: HTTP {response.status} {response.read()[:160]!r}")
@@ -232,6 +260,7 @@ def main() -> int:
         "empty_answers": load.empty_answers,
         "longest_gap_s": round(max(b - a for a, b in zip(moments, moments[1:])), 2),
         "stream_rejoins": load.rejoins,
+        "stale_connections": load.stale_connections,
         "runs": {status: list(states.values()).count(status) for status in sorted(set(states.values()))},
         "run_ids": sorted(states),
         "variants": load.variants,

@@ -96,6 +96,11 @@ def url_host(address):
     return f"[{address}]" if ":" in address and not address.startswith("[") else address
 
 
+def in_service(hosts, hostvars):
+    """The server hosts of a list that are not retired (langgraph_server_state: absent)."""
+    return [host for host in hosts or [] if (hostvars.get(host) or {}).get("langgraph_server_state", "present") != "absent"]
+
+
 class FilterModule:
     def filters(self):
-        return {"cluster_address": cluster_address, "api_address": api_address, "url_host": url_host}
+        return {"cluster_address": cluster_address, "api_address": api_address, "url_host": url_host, "in_service": in_service}

@@ -86,3 +86,9 @@ def test_the_only_proxy_host_reaches_its_own_api_on_loopback():
 def test_a_wildcard_bind_is_reached_on_the_cluster_address():
     assert network.api_address(host(langgraph_server_bind_address="0.0.0.0"), ["db1"]) == "0.0.0.0"
     assert network.api_address(host(langgraph_server_bind_address="0.0.0.0"), ["db1"], connect=True) == PUBLIC
+
+
+def test_in_service_leaves_out_retired_hosts_and_keeps_the_order():
+    hostvars = {"api1": {}, "api2": {"langgraph_server_state": "absent"}, "api3": {"langgraph_server_state": "present"}}
+    assert network.in_service(["api3", "api2", "api1"], hostvars) == ["api3", "api1"]
+    assert network.in_service(["api2"], hostvars) == []

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# What an upgrade costs the clients, on the lab cluster (lab/deploy.sh cluster,
-# run first when its hosts are not up), under the same steady load through the
-# proxy (bench/load.py: runs/wait, a stream, background runs of 4 s):
+# What an upgrade costs the clients, under the same steady load through the
+# proxy (bench/load.py: runs/wait, a stream, background runs of 4 s), in one run
+# on two lab layouts:
 #
-#   restart   systemctl restart of the API unit on every server host at once,
-#             what a plain image change without the upgrade playbook does
-#   rolling   the upgrade playbook to image B (lab/server-image/variant.Dockerfile),
-#             then back to the lab image, one host at a time, drained
+# the lab cluster (lab/deploy.sh cluster, run first when its hosts are not up):
+#   restart     systemctl restart of the API unit on every server host at once,
+#               what a plain image change without the upgrade playbook does
+#   rolling     the upgrade playbook to image B (lab/server-image/variant.Dockerfile),
+#               then back to the lab image, one host at a time, drained
+# the lab's all-in-one host (lab/deploy.sh) with the proxy on it as well:
+#   restart     systemctl restart of its API unit
+#   blue/green  the upgrade playbook to image B and back: a second container
+#               on a standby port, the proxy switched to it, the old one drained
 #
 # Prints, for each, the requests made and failed, the longest time without a
 # successful answer, the background runs' final states, and how long it took.
@@ -20,18 +25,26 @@ if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)"
 fi
 export PATH="$root/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$root/build/installed"
 export LAB_SERVER_ARCHIVE="$root/.cache/lab/langgraph-lab-server.tar"
-servers=(langgraph-lab-api1 langgraph-lab-api2)
-proxy="https://$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' langgraph-lab-proxy)"
 
-for host in "${servers[@]}"; do
-  docker exec -i "$host" sh -c 'mkdir -p /var/tmp/lab-variant && cat >/var/tmp/lab-variant/Dockerfile &&
-    docker build -q --network none --build-arg VARIANT=b -t langgraph-lab/server:b /var/tmp/lab-variant >/dev/null' \
-    <"$root/lab/server-image/variant.Dockerfile"
-done
-
+# The layout measured next: its inventories, server hosts and proxy.
+use() {
+  inventories=("${@:3}")
+  read -r -a servers <<<"$1"
+  proxy="https://$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' "$2")"
+  local host
+  for host in "${servers[@]}"; do
+    docker exec -i "$host" sh -c 'mkdir -p /var/tmp/lab-variant && cat >/var/tmp/lab-variant/Dockerfile &&
+      docker build -q --network none --build-arg VARIANT=b -t langgraph-lab/server:b /var/tmp/lab-variant >/dev/null' \
+      <"$root/lab/server-image/variant.Dockerfile"
+  done
+}
+playbook() {
+  local args=() inventory
+  for inventory in "${inventories[@]}"; do args+=(-i "$inventory"); done
+  ansible-playbook "${args[@]}" -e "@$root/.cache/lab/secrets.yml" "$@"
+}
 upgrade() {
-  ansible-playbook -i "$root/lab/cluster.yml" -e "@$root/.cache/lab/secrets.yml" \
-    -e '{"upgrade_backup": false}' -e "$1" langgraph_ops.standalone.upgrade >>"$work/upgrade.log" 2>&1
+  playbook -e '{"upgrade_backup": false}' -e "$1" langgraph_ops.standalone.upgrade >>"$work/upgrade.log" 2>&1
 }
 restart_all() {
   local pids=() host
@@ -65,7 +78,28 @@ print(f"{name:<16} {took:>5} s {out['requests']:>9} {out['failed']:>7} {out['lon
 PY
 }
 
+to_b='{"langgraph_server_image": "langgraph-lab/server:b", "langgraph_server_image_archive": ""}'
+back=langgraph_server_image=langgraph-lab/server:latest
 printf '%-16s %7s %9s %7s %11s %8s   %s\n' action took requests failed "max gap" rejoins "background runs"
+
+echo "cluster: 2 server hosts with 2 queue workers each, HAProxy on its own host"
+use "langgraph-lab-api1 langgraph-lab-api2" langgraph-lab-proxy "$root/lab/cluster.yml"
 measure restart restart_all
-measure rolling-to-b upgrade '{"langgraph_server_image": "langgraph-lab/server:b", "langgraph_server_image_archive": ""}'
-measure rolling-back upgrade langgraph_server_image=langgraph-lab/server:latest
+measure rolling-to-b upgrade "$to_b"
+measure rolling-back upgrade "$back"
+
+echo "all-in-one: one host with PostgreSQL, Redis, the server and HAProxy"
+cat >"$work/aio-proxy.yml" <<'EOF'
+all:
+  children:
+    langgraph_proxy:
+      hosts:
+        langgraph-lab-aio:
+EOF
+inventories=("$root/lab/inventory.yml" "$work/aio-proxy.yml")
+playbook "$root/lab/hosts.yml" >"$work/deploy-aio.log" 2>&1
+playbook langgraph_ops.standalone.site >>"$work/deploy-aio.log" 2>&1
+use langgraph-lab-aio langgraph-lab-aio "${inventories[@]}"
+measure aio-restart restart_all
+measure bluegreen-to-b upgrade "$to_b"
+measure bluegreen-back upgrade "$back"

@@ -33,6 +33,8 @@ SERVER = ("port", "image", "image_archive", "env", "langsmith_api_key", "license
 SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "queue_workers": 0, "queue_port": 8100}
 KEYS = ("name", "database_uri", "redis_uri") + tuple(SHARED) + SERVER
 VIEWS = ("postgresql_users", "postgresql_databases", "redis_users")
+# The rotate_secrets playbook's second login role for a deployment's role.
+SECOND_LOGIN_SUFFIX = "_rotation"
 
 
 def _fail(where, message):
@@ -128,6 +130,11 @@ def _refuse_clashes(entries, single):
             seen[(key, value)] = index
 
 
+def second_login(user):
+    """The login role that stands in for ``user`` while its password changes (at most 63 characters)."""
+    return str(user)[:63 - len(SECOND_LOGIN_SUFFIX)] + SECOND_LOGIN_SUFFIX
+
+
 def deployments(value, view=None, defaults=None, **shared):
     """The deployments of the collection, each with every key filled in.
 
@@ -190,4 +197,4 @@ def deployments(value, view=None, defaults=None, **shared):
 
 class FilterModule:
     def filters(self):
-        return {"deployments": deployments}
+        return {"deployments": deployments, "second_login": second_login}

@@ -33,8 +33,15 @@ def _endpoint(service, host, port):
     return "%s at %s" % (service, where)
 
 
-def _tls_context(cadata, verify, check_hostname):
-    context = ssl.create_default_context(cadata=cadata or None) if verify else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+def _tls_context(where, cadata, cafile, verify, check_hostname):
+    """Verify with the CAs given as PEM text, else those of the file the URI names, else the system's."""
+    if not verify:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    else:
+        try:
+            context = ssl.create_default_context(cadata=cadata or None, cafile=None if cadata else cafile or None)
+        except (OSError, ssl.SSLError) as err:
+            raise ConnectionCheckError("%s: the CA file %s the URI names cannot be used: %s" % (where, cafile, err))
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = bool(verify and check_hostname)
     context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
@@ -105,6 +112,7 @@ def parse_postgres_uri(uri):
         "password": unquote(parts.password or ""),
         "database": unquote(parts.path.lstrip("/")) or unquote(parts.username or ""),
         "sslmode": sslmode,
+        "cafile": query.get("sslrootcert", ""),
     }
 
 
@@ -156,7 +164,7 @@ def check_postgres(uri, cadata="", timeout=10.0):
             answer = _recv_exact(where, sock, 1)
             if answer == b"S":
                 verify = conf["sslmode"] in ("verify-ca", "verify-full")
-                sock = _wrap(where, sock, _tls_context(cadata, verify, conf["sslmode"] == "verify-full"), conf["host"])
+                sock = _wrap(where, sock, _tls_context(where, cadata, conf["cafile"], verify, conf["sslmode"] == "verify-full"), conf["host"])
             elif conf["sslmode"] in ("require", "verify-ca", "verify-full"):
                 raise ConnectionCheckError("%s: the server does not accept TLS, and sslmode=%s needs it" % (where, conf["sslmode"]))
         startup = b"user\0" + conf["user"].encode() + b"\0database\0" + conf["database"].encode() + b"\0\0"
@@ -226,6 +234,7 @@ def parse_redis_uri(uri):
         "db": int(db),
         "verify": query.get("ssl_cert_reqs", "required").lower() not in ("none", "cert_none"),
         "check_hostname": query.get("ssl_check_hostname", "false").lower() in ("1", "true", "yes", "on"),
+        "cafile": query.get("ssl_ca_certs", ""),
     }
 
 
@@ -251,7 +260,7 @@ def check_redis(uri, cadata="", timeout=10.0):
     sock = _connect(where, conf["host"], conf["port"], timeout)
     try:
         if conf["scheme"] == "rediss":
-            sock = _wrap(where, sock, _tls_context(cadata, conf["verify"], conf["check_hostname"]), conf["host"])
+            sock = _wrap(where, sock, _tls_context(where, cadata, conf["cafile"], conf["verify"], conf["check_hostname"]), conf["host"])
         commands = []
         if conf["password"]:
             commands.append(("AUTH", conf["user"], conf["password"]) if conf["user"] else ("AUTH", conf["password"]))

@@ -42,7 +42,8 @@ options:
     type: str
   ca:
     description:
-      - PEM text of the CA certificates that verify the servers' certificates. Empty uses the
+      - PEM text of the CA certificates that verify the servers' certificates. Empty uses the CA file
+        the URI names on the target (C(sslrootcert=), C(ssl_ca_certs=)), as the clients do, or else the
         host's trusted CAs.
     type: str
     default: ""

@@ -10,7 +10,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from deployments import SERVER_DEFAULTS as FILTER_DEFAULTS
-from deployments import deployments
+from deployments import deployments, second_login
 
 SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "image": "lab/server:1", "env": {"LOG_LEVEL": "INFO"},
                    "queue_workers": 0, "queue_port": 8100}
@@ -54,6 +54,13 @@ def test_views_for_the_postgresql_and_redis_roles():
     assert deployments(entries, "postgresql_users") == [{"name": "alpha", "password": "pa"}, {"name": "beta", "password": "pb"}]
     assert deployments(entries, "postgresql_databases")[1] == {"name": "beta", "owner": "beta"}
     assert deployments(entries, "redis_users")[1] == {"name": "beta", "password": "rb", "database": 1}
+
+
+def test_the_second_login_keeps_within_postgresql_names():
+    assert second_login("langgraph") == "langgraph_rotation"
+    long = "a" * 63
+    assert len(second_login(long)) == 63
+    assert second_login(long).endswith("_rotation")
 
 
 def test_deployments_on_managed_services_add_no_login():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 
 import pytest
 
@@ -30,11 +31,13 @@ def test_scram_refuses_a_nonce_that_is_not_ours():
 
 @pytest.mark.parametrize("uri, expected", [
     ("postgresql://lg:p%40ss@10.0.8.5:5433/langgraph?sslmode=verify-full&sslrootcert=/etc/langgraph/ca.crt",
-     {"host": "10.0.8.5", "port": 5433, "user": "lg", "password": "p@ss", "database": "langgraph", "sslmode": "verify-full"}),
+     {"host": "10.0.8.5", "port": 5433, "user": "lg", "password": "p@ss", "database": "langgraph", "sslmode": "verify-full",
+      "cafile": "/etc/langgraph/ca.crt"}),
     ("postgresql://lg:pw@/langgraph?host=/run/postgresql&port=5432",
-     {"host": "/run/postgresql", "port": 5432, "user": "lg", "password": "pw", "database": "langgraph", "sslmode": "prefer"}),
+     {"host": "/run/postgresql", "port": 5432, "user": "lg", "password": "pw", "database": "langgraph", "sslmode": "prefer",
+      "cafile": ""}),
     ("postgres://lg:pw@[fd00::5]/db",
-     {"host": "fd00::5", "port": 5432, "user": "lg", "password": "pw", "database": "db", "sslmode": "prefer"}),
+     {"host": "fd00::5", "port": 5432, "user": "lg", "password": "pw", "database": "db", "sslmode": "prefer", "cafile": ""}),
 ])
 def test_parse_postgres_uri(uri, expected):
     assert connection.parse_postgres_uri(uri) == expected
@@ -59,7 +62,7 @@ def test_parse_redis_uri():
     conf = connection.parse_redis_uri(
         "rediss://lg:r%2Fpw@10.0.8.6:6380/2?ssl_cert_reqs=required&ssl_check_hostname=true&ssl_ca_certs=/x")
     assert conf == {"scheme": "rediss", "host": "10.0.8.6", "port": 6380, "user": "lg", "password": "r/pw", "db": 2,
-                    "verify": True, "check_hostname": True}
+                    "verify": True, "check_hostname": True, "cafile": "/x"}
     assert connection.parse_redis_uri("unix://lg:pw@/run/redis/redis-server.sock?db=3")["host"] == "/run/redis/redis-server.sock"
 
 
@@ -77,3 +80,12 @@ def test_a_closed_port_names_the_service_and_endpoint(check, uri):
     assert "at 127.0.0.1:%d" % port in message
     assert "refused" in message.lower()
     assert "secret-pw" not in message
+
+
+def test_the_ca_file_the_uri_names_is_used_and_named_when_it_cannot_be(tmp_path):
+    missing = tmp_path / "missing-ca.crt"
+    with pytest.raises(ConnectionCheckError) as err:
+        connection._tls_context("PostgreSQL at db:5432", "", str(missing), True, True)
+    assert "PostgreSQL at db:5432: the CA file %s the URI names cannot be used" % missing in str(err.value)
+    # A client that does not verify reads no CA file.
+    assert connection._tls_context("x", "", str(missing), False, False).verify_mode == ssl.CERT_NONE

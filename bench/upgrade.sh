@@ -8,10 +8,13 @@
 #               what a plain image change without the upgrade playbook does
 #   rolling     the upgrade playbook to image B (lab/server-image/variant.Dockerfile),
 #               then back to the lab image, one host at a time, drained
+#   rotate      the rotate_secrets playbook to new PostgreSQL and Redis
+#               passwords, then back to the lab's own
 # the lab's all-in-one host (lab/deploy.sh) with the proxy on it as well:
 #   restart     systemctl restart of its API unit
 #   blue/green  the upgrade playbook to image B and back: a second container
 #               on a standby port, the proxy switched to it, the old one drained
+#   rotate      rotate_secrets there too (a stand-in serves while the host restarts)
 #
 # Prints, for each, the requests made and failed, the longest time without a
 # successful answer, the background runs' final states, and how long it took.
@@ -45,6 +48,12 @@ playbook() {
 }
 upgrade() {
   playbook -e '{"upgrade_backup": false}' -e "$1" langgraph_ops.standalone.upgrade >>"$work/upgrade.log" 2>&1
+}
+# New passwords (in a file, as a vault would hold them), then the lab's own again.
+rotated="$work/rotated-passwords.yml"
+printf 'langgraph_postgres_password: pg-Bench_rotated.7\nlanggraph_redis_password: redis-Bench_rotated.8\n' >"$rotated"
+rotate() {
+  playbook ${1:+-e "@$1"} langgraph_ops.standalone.rotate_secrets >>"$work/rotate.log" 2>&1
 }
 restart_all() {
   local pids=() host
@@ -87,6 +96,8 @@ use "langgraph-lab-api1 langgraph-lab-api2" langgraph-lab-proxy "$root/lab/clust
 measure restart restart_all
 measure rolling-to-b upgrade "$to_b"
 measure rolling-back upgrade "$back"
+measure rotate rotate "$rotated"
+measure rotate-back rotate
 
 echo "all-in-one: one host with PostgreSQL, Redis, the server and HAProxy"
 cat >"$work/aio-proxy.yml" <<'EOF'
@@ -103,3 +114,5 @@ use langgraph-lab-aio langgraph-lab-aio "${inventories[@]}"
 measure aio-restart restart_all
 measure bluegreen-to-b upgrade "$to_b"
 measure bluegreen-back upgrade "$back"
+measure aio-rotate rotate "$rotated"
+measure aio-rotate-back rotate

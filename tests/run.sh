@@ -18,7 +18,7 @@ export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1 MOLECULE_NO_LOG=false
 logs="$root/build/test-logs"
 mkdir -p "$logs"
 
-all_stages=(bootstrap images lint unit sanity build molecule secrets)
+all_stages=(bootstrap images lint unit sanity build bad_input molecule secrets)
 read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13 cluster}"
 stages=("$@")
 ((${#stages[@]})) || stages=("${all_stages[@]}")
@@ -48,6 +48,9 @@ stage_bootstrap() { "$root/lab/bootstrap.sh"; }
 stage_images() { "$root/lab/build-host-images.sh" && LAB_PYTHON="$root/.venv/bin/python" "$root/lab/server-image/build.sh"; }
 stage_lint() { ansible-lint --profile production --offline; }
 stage_unit() { python -m pytest -q tests/unit; }
+# Every bad input of tests/bad_input/cases.yml refused before any change, by
+# the playbooks run against this machine (validate changes nothing).
+stage_bad_input() { python tests/bad_input/run.py; }
 stage_sanity() {
   # ansible-test wants the tree at .../ansible_collections/<ns>/<name>, outside
   # any git checkout that ignores it.
@@ -118,7 +121,7 @@ for stage in "${stages[@]}"; do
       run_stage bootstrap stage_bootstrap || break
       export PATH="$root/.venv/bin:$PATH" ;;
     images) run_stage images stage_images || break ;;
-    lint|unit|sanity|build|secrets) run_stage "$stage" "stage_$stage" ;;
+    lint|unit|sanity|build|bad_input|secrets) run_stage "$stage" "stage_$stage" ;;
     *) echo "unknown stage: $stage (known: ${all_stages[*]})"; exit 2 ;;
   esac
 done

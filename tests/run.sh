@@ -86,18 +86,10 @@ stage_build() {
 stage_secrets() {
   python - "$logs" molecule/*/molecule.yml <<'PY'
 import pathlib, sys, yaml
+sys.path.insert(0, "tests")
+from secret_values import secret_values
 logs, files = pathlib.Path(sys.argv[1]), sys.argv[2:]
-def walk(node):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(value, str) and key.endswith("_password"):
-                yield value
-            else:
-                yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
-secrets = {s for f in files for s in walk(yaml.safe_load(open(f))) if len(s) >= 6}
+secrets = {s for f in files for s in secret_values(yaml.safe_load(open(f)))}
 scanned = sorted(logs.glob("molecule:*.log"))
 if not scanned:
     sys.exit("no molecule logs to scan")

@@ -27,9 +27,10 @@ import time
 import yaml
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from secret_values import secret_values  # noqa: E402  (tests/secret_values.py)
+
 GROUPS = ("langgraph_postgres", "langgraph_redis", "langgraph_server", "langgraph_proxy")
-# Values of these keys must never show in the output.
-SECRET_KEY = re.compile(r"(password|_key|secret)$")
 
 
 def inventory(case, base):
@@ -40,18 +41,6 @@ def inventory(case, base):
     groups = case.get("groups", list(GROUPS))
     return {"all": {"hosts": {"target": host}, "vars": variables,
                     "children": {group: {"hosts": {"target": {}} if group in groups else {}} for group in GROUPS}}}
-
-
-def secrets(node):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(value, str) and SECRET_KEY.search(key) and len(value) >= 6:
-                yield value
-            else:
-                yield from secrets(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from secrets(item)
 
 
 def run(case, base, workdir):
@@ -75,7 +64,7 @@ def run(case, base, workdir):
             problems.append(f"no match for {case['expect']!r}")
     if re.search(r"target\s+:.*changed=[1-9]", output):
         problems.append("a task changed something")
-    leaked = [s for s in secrets(inv) if s in output]
+    leaked = [s for s in secret_values(inv) if s in output]
     if leaked:
         problems.append(f"{len(leaked)} password(s) in the output")
     message = re.findall(r'"msg": "([^"]*)"', output)

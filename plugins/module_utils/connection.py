@@ -34,12 +34,17 @@ def _endpoint(service, host, port):
 
 
 def _tls_context(where, cadata, cafile, verify, check_hostname):
-    """Verify with the CAs given as PEM text, else those of the file the URI names, else the system's."""
+    """Verify with the CAs given as PEM text, else those of the file the URI names, else the system's.
+
+    A file the host does not have (it may exist only in the container) and libpq's
+    sslrootcert=system leave the system's CAs.
+    """
     if not verify:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     else:
+        cafile = cafile if not cadata and cafile != "system" and os.path.isfile(cafile) else None
         try:
-            context = ssl.create_default_context(cadata=cadata or None, cafile=None if cadata else cafile or None)
+            context = ssl.create_default_context(cadata=cadata or None, cafile=cafile)
         except (OSError, ssl.SSLError) as err:
             raise ConnectionCheckError("%s: the CA file %s the URI names cannot be used: %s" % (where, cafile, err))
     context.minimum_version = ssl.TLSVersion.TLSv1_2

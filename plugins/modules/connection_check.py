@@ -43,8 +43,8 @@ options:
   ca:
     description:
       - PEM text of the CA certificates that verify the servers' certificates. Empty uses the CA file
-        the URI names on the target (C(sslrootcert=), C(ssl_ca_certs=)), as the clients do, or else the
-        host's trusted CAs.
+        the URI names (C(sslrootcert=), C(ssl_ca_certs=)) when the target has it, as the clients do, or
+        else the host's trusted CAs (also for C(sslrootcert=system)).
     type: str
     default: ""
   timeout:

@@ -83,9 +83,13 @@ def test_a_closed_port_names_the_service_and_endpoint(check, uri):
 
 
 def test_the_ca_file_the_uri_names_is_used_and_named_when_it_cannot_be(tmp_path):
-    missing = tmp_path / "missing-ca.crt"
+    broken = tmp_path / "broken-ca.crt"
+    broken.write_text("not a certificate")
     with pytest.raises(ConnectionCheckError) as err:
-        connection._tls_context("PostgreSQL at db:5432", "", str(missing), True, True)
-    assert "PostgreSQL at db:5432: the CA file %s the URI names cannot be used" % missing in str(err.value)
+        connection._tls_context("PostgreSQL at db:5432", "", str(broken), True, True)
+    assert "PostgreSQL at db:5432: the CA file %s the URI names cannot be used" % broken in str(err.value)
+    # A file the host lacks (it may be the container's) and sslrootcert=system leave the system's CAs.
+    for cafile in (str(tmp_path / "missing.crt"), "system"):
+        assert connection._tls_context("x", "", cafile, True, True).verify_mode == ssl.CERT_REQUIRED
     # A client that does not verify reads no CA file.
-    assert connection._tls_context("x", "", str(missing), False, False).verify_mode == ssl.CERT_NONE
+    assert connection._tls_context("x", "", str(broken), False, False).verify_mode == ssl.CERT_NONE

@@ -25,7 +25,7 @@ def secret_values(node, shortest=6):
                 yield from secret_values(value, shortest)
     elif isinstance(node, str):
         for password in URI_PASSWORD.findall(node):
-            for form in {password, unquote(password)}:
+            for form in sorted({password, unquote(password)}):
                 if len(form) >= shortest:
                     yield form
     elif isinstance(node, list):

@@ -1,0 +1,58 @@
+"""Where a host holds the secrets given on stdin (a JSON list), plain or URL-encoded.
+
+Prints JSON: how many times the journal holds any of them, and every regular
+file that holds one, with its owner, group, mode and whether any user can read
+it (its mode and every directory above it let others in). Never prints a secret.
+"""
+
+import grp
+import json
+import os
+import pwd
+import stat
+import subprocess
+import sys
+from urllib.parse import quote, quote_plus
+
+ROOTS = ["/etc", "/root", "/home", "/opt", "/srv", "/usr/local", "/var", "/tmp", "/run"]
+# Image layers and the database's own files: large, and not where a deployment writes secrets.
+SKIP = ["/var/lib/docker/overlay2", "/var/lib/docker/image", "/var/lib/postgresql", "/var/log/journal", "/var/cache"]
+
+
+
+def others_can_read(path, info):
+    if not info.st_mode & stat.S_IROTH:
+        return False
+    directory = path
+    while directory != "/":
+        directory = os.path.dirname(directory)
+        if not os.stat(directory).st_mode & stat.S_IXOTH:
+            return False
+    return True
+
+
+forms = sorted({form.encode() for secret in json.load(sys.stdin) for form in (secret, quote(secret, safe=""), quote_plus(secret))})
+journal = subprocess.run(["journalctl", "--no-pager", "--output=cat"], capture_output=True, check=False).stdout
+files = []
+for root in ROOTS:
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = [d for d in subdirectories if os.path.join(directory, d) not in SKIP]
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+                if not stat.S_ISREG(info.st_mode) or info.st_size > 16 << 20:
+                    continue
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                continue
+            if any(form in content for form in forms):
+                files.append({
+                    "path": path,
+                    "mode": format(stat.S_IMODE(info.st_mode), "04o"),
+                    "owner": pwd.getpwuid(info.st_uid).pw_name,
+                    "group": grp.getgrgid(info.st_gid).gr_name,
+                    "others_can_read": others_can_read(path, info),
+                })
+print(json.dumps({"journal_hits": sum(journal.count(form) for form in forms), "files": files}))

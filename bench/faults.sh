@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How long an all-in-one deployment takes to recover from each fault of the
 # faults scenario (molecule/faults): the server's process killed, PostgreSQL,
-# Redis and Docker restarted, PostgreSQL frozen and stopped for 30 s, a
+# Redis and Docker restarted, PostgreSQL frozen for 30 s, a
 # reboot, each while three background runs of 8 s are running. Runs the
 # scenario on a fresh lab host and prints, per fault, the seconds until
 # GET /ok?check_db=1 answers again and until every run has ended, and how

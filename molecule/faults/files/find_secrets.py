@@ -32,7 +32,8 @@ def others_can_read(path, info):
 
 
 forms = sorted({form.encode() for secret in json.load(sys.stdin) for form in (secret, quote(secret, safe=""), quote_plus(secret))})
-journal = subprocess.run(["journalctl", "--no-pager", "--output=cat"], capture_output=True, check=False).stdout
+# Every field of every entry (the message, and command lines too).
+journal = subprocess.run(["journalctl", "--no-pager", "--output=json"], capture_output=True, check=True).stdout
 files = []
 for root in ROOTS:
     for directory, subdirectories, names in os.walk(root):

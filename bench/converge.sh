@@ -9,7 +9,7 @@
 # For each: the first converge (site on a fresh host) and an idempotent rerun,
 # in seconds, with the number of tasks run and the slowest ten; then the time
 # from systemctl restart of the server unit to GET /ok 200 (median of
-# BENCH_RESTARTS, default 5).
+# BENCH_RESTARTS, default 5). The figures also go to build/bench/converge.json.
 # Needs the lab images (tests/run.sh images, or lab/deploy.sh, builds them).
 set -euo pipefail
 
@@ -22,25 +22,36 @@ scenario="${BENCH_SCENARIO:-default}"
 connections="${BENCH_CONNECTIONS:-ssh docker}"
 restarts="${BENCH_RESTARTS:-5}"
 host="$(sed -n 's/^  - name: //p' "molecule/$scenario/molecule.yml" | head -n1)"
-mkdir -p "$root/build"
+figures="$root/build/bench/converge.json"
+mkdir -p "$root/build/bench"
+echo "{\"scenario\": \"$scenario\"}" >"$figures"
 
 seconds() { python3 -c 'import sys,time; print(f"{time.monotonic()-float(sys.argv[1]):.1f}")' "$1"; }
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
-# The recap of the last run in a log: tasks run and the ten slowest.
+# The recap of the last run in a log (tasks run and the ten slowest), printed
+# and kept in the figures as <connection>.<phase> with its seconds.
 recap() {
-  python3 - "$1" <<'PY'
-import re, sys
-text = open(sys.argv[1], errors="replace").read()
+  python3 - "$@" "$figures" <<'PY'
+import json, re, sys
+log, connection, phase, seconds, figures = sys.argv[1:]
+text = open(log, errors="replace").read()
 text = re.sub(r"\x1b\[[0-9;]*m", "", text)
 run = text.rsplit("converge.yml", 1)[-1]
 recap = re.findall(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=\d+\s+skipped=(\d+)", run)
 ok, changed, skipped = (sum(int(r[i]) for r in recap) for i in range(3))
+print(f"{connection:<8} {phase:<30} {seconds:>6} s")
 print(f"  tasks: {ok} run ({changed} changed), {skipped} skipped")
 slow = run.split("TASKS RECAP", 1)[-1]
 slow = re.sub(r"\n\s*│?\s*", " ", slow)
-for name, secs in re.findall(r"((?:[\w.]+ : )?[A-Z][^=\n]*?) -{2,} ([0-9.]+)s", slow)[:10]:
+slowest = re.findall(r"((?:[\w.]+ : )?[A-Z][^=\n]*?) -{2,} ([0-9.]+)s", slow)[:10]
+for name, secs in slowest:
     print(f"    {float(secs):6.2f} s  {name.strip()}")
+kept = json.load(open(figures))
+kept.setdefault(connection, {})[phase] = {
+    "seconds": float(seconds), "tasks": ok, "changed": changed, "skipped": skipped,
+    "slowest": [[name.strip(), float(secs)] for name, secs in slowest]}
+json.dump(kept, open(figures, "w"), indent=1)
 PY
 }
 
@@ -74,10 +85,8 @@ EOF
   t=$(now); molecule converge -s "$scenario" "${extra[@]}" >"$log.first" 2>&1; first=$(seconds "$t")
   t=$(now); molecule converge -s "$scenario" "${extra[@]}" >"$log.rerun" 2>&1; second=$(seconds "$t")
 
-  printf '%-8s first converge                 %6s s\n' "$connection" "$first"
-  recap "$log.first"
-  printf '%-8s rerun (idempotent)             %6s s\n' "$connection" "$second"
-  recap "$log.rerun"
+  recap "$log.first" "$connection" first_converge "$first"
+  recap "$log.rerun" "$connection" rerun "$second"
 }
 
 restart_to_ok() {
@@ -104,6 +113,12 @@ PY
   done
   median=$(printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   printf 'restart to GET /ok 200           %s s median of %s (%s)\n' "$median" "$restarts" "${samples[*]}"
+  python3 - "$figures" "$median" "${samples[@]}" <<'PY'
+import json, sys
+kept = json.load(open(sys.argv[1]))
+kept["restart_to_ok_s"] = {"median": float(sys.argv[2]), "samples": [float(s) for s in sys.argv[3:]]}
+json.dump(kept, open(sys.argv[1], "w"), indent=1)
+PY
 }
 
 trap 'molecule destroy -s "$scenario" >/dev/null 2>&1 || true' EXIT

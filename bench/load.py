@@ -12,14 +12,17 @@ kind of call on its own keep-alive connection to the lab's "echo" graph:
               failed only if the rejoin fails too
   background  POST /threads/{id}/runs with a run that takes --run-seconds,
               then GET the run every second until it ends
+  reads       GET a thread an earlier client made, its state and its runs
+              (the newest thread whose run succeeded), then pause 0.2 s
 
 After the stop it waits (at most --settle-seconds) for every background run to
-end. Prints one JSON object (also written to --out): requests made and failed,
-the first failures, how many of them were runs/wait answered with an empty
-state (a run cancelled under the request), the longest time without a
-successful answer, how many kept-alive connections the proxy had closed
-before their next request, the background runs' final states and IDs, and
-which graph variants answered.
+end. Prints one JSON object: requests made and failed, the first failures,
+how many of them were runs/wait answered with an empty state (a run cancelled
+under the request), the longest time without a successful answer, how many
+kept-alive connections the proxy had closed before their next request, the
+background runs' final states and IDs, and which graph variants answered.
+--out also gets the timeline: successes and failures per 100 ms from
+"started_at", the Unix time the load began.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class Load:
         self.requests = 0
         self.failures: list[str] = []
         self.successes: list[float] = []
+        self.failed_at: list[float] = []
+        self.finished: list[tuple[str, str]] = []  # (thread_id, text) of runs that ended in success
         self.variants: dict[str, int] = {}
         self.last_variant = ""
         self.runs: dict[str, str] = {}  # run_id -> thread_id
@@ -70,9 +75,11 @@ class Load:
         self.empty_answers = 0
         self.stale_connections = 0
         self.start = time.monotonic()
+        self.started_at = time.time()
 
     def stopped(self) -> bool:
-        return os.path.exists(self.args.stop_file) or time.monotonic() - self.start > self.args.max_seconds
+        stop_file = self.args.stop_file
+        return bool(stop_file and os.path.exists(stop_file)) or time.monotonic() - self.start > self.args.max_seconds
 
     def connect(self) -> http.client.HTTPConnection:
         host, port = self.parts.hostname, self.parts.port
@@ -84,10 +91,12 @@ class Load:
     def record(self, ok: bool, what: str) -> None:
         with self.lock:
             self.requests += 1
+            moment = time.monotonic()
             if ok:
-                self.successes.append(time.monotonic())
+                self.successes.append(moment)
             else:
-                self.failures.append(f"{time.monotonic() - self.start:6.1f} s {what}")
+                self.failed_at.append(moment)
+                self.failures.append(f"{moment - self.start:6.1f} s {what}")
 
     def saw(self, state: dict) -> None:
         variant = str(state.get("variant", "?"))
@@ -203,8 +212,30 @@ class Load:
             time.sleep(1)
             status, data = self.call(conn, "GET", f"/threads/{thread}/runs/{run_id}")
             self.record(status == 200, f"run status: HTTP {status} {data[:160]!r}")
-            if status == 200 and json.loads(data).get("status") in TERMINAL:
+            run_status = json.loads(data).get("status") if status == 200 else None
+            if run_status == "success":
+                with self.lock:
+                    self.finished.append((thread, text))
+            if run_status in TERMINAL:
                 return
+
+    def reads(self, conn, text: str) -> None:
+        with self.lock:
+            done = self.finished[-1] if self.finished else None
+        if done is None:
+            time.sleep(0.5)
+            return
+        thread, sent = done
+        status, data = self.call(conn, "GET", f"/threads/{thread}")
+        ok = status == 200 and json.loads(data).get("values", {}).get("reversed") == sent[::-1]
+        self.record(ok, f"thread: HTTP {status} {data[:160]!r}")
+        status, data = self.call(conn, "GET", f"/threads/{thread}/state")
+        ok = status == 200 and json.loads(data).get("values", {}).get("reversed") == sent[::-1]
+        self.record(ok, f"thread state: HTTP {status} {data[:160]!r}")
+        status, data = self.call(conn, "GET", f"/threads/{thread}/runs")
+        ok = status == 200 and [run.get("status") for run in json.loads(data)] == ["success"]
+        self.record(ok, f"thread runs: HTTP {status} {data[:160]!r}")
+        time.sleep(0.2)
 
     def final_states(self) -> dict[str, str]:
         """Every background run's status, waiting at most --settle-seconds for all to end."""
@@ -227,23 +258,35 @@ class Load:
             time.sleep(1)
 
 
+def timeline(start: float, seconds: float, successes: list[float], failures: list[float]) -> dict:
+    """Successes and failures per 100 ms from the start."""
+    buckets = int(seconds * 10) + 1
+    ok, failed = [0] * buckets, [0] * buckets
+    for counts, moments in ((ok, successes), (failed, failures)):
+        for moment in moments:
+            counts[min(int((moment - start) * 10), buckets - 1)] += 1
+    return {"bucket_s": 0.1, "ok": ok, "failed": failed}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="the API, e.g. https://lb.example.net")
     parser.add_argument("--ca", help="CA file that verifies the server's certificate")
-    parser.add_argument("--stop-file", required=True, help="stop once this file exists")
+    parser.add_argument("--stop-file", help="stop once this file exists")
     parser.add_argument("--max-seconds", type=float, default=900, help="stop after this long in any case (900)")
     parser.add_argument("--out", help="also write the result here")
     parser.add_argument("--wait-clients", type=int, default=2)
     parser.add_argument("--stream-clients", type=int, default=1)
     parser.add_argument("--background-clients", type=int, default=2)
+    parser.add_argument("--read-clients", type=int, default=0)
     parser.add_argument("--run-seconds", type=float, default=4, help="how long each background run takes (4)")
     parser.add_argument("--stream-seconds", type=float, default=1, help="how long each streamed run takes (1)")
     parser.add_argument("--settle-seconds", type=float, default=180, help="wait for background runs (180)")
     args = parser.parse_args()
 
     load = Load(args)
-    kinds = ["wait"] * args.wait_clients + ["stream"] * args.stream_clients + ["background"] * args.background_clients
+    kinds = (["wait"] * args.wait_clients + ["stream"] * args.stream_clients
+             + ["background"] * args.background_clients + ["reads"] * args.read_clients)
     clients = [threading.Thread(target=load.client, args=(kind, i)) for i, kind in enumerate(kinds)]
     for client in clients:
         client.start()
@@ -253,6 +296,7 @@ def main() -> int:
     states = load.final_states()
     moments = [load.start, *sorted(load.successes), load.start + seconds]
     result = {
+        "started_at": round(load.started_at, 3),
         "seconds": round(seconds, 1),
         "requests": load.requests,
         "failed": len(load.failures),
@@ -266,11 +310,11 @@ def main() -> int:
         "variants": load.variants,
         "last_variant": load.last_variant,
     }
-    text = json.dumps(result, indent=1)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-    print(text)
+            json.dump({**result, "timeline": timeline(load.start, seconds, load.successes, load.failed_at)}, out)
+            out.write("\n")
+    print(json.dumps(result, indent=1))
     return 0
 
 

@@ -7,7 +7,7 @@ Each of --concurrency clients keeps one connection open (keep-alive, as SDK
 clients do), makes its own thread and runs the lab's "echo" graph on it with
 runs/wait, --requests times in all per target. The targets take turns in
 rounds, so drift on the hosts hits both alike. Prints throughput and p50/p99
-latency of each and the proxy's cost in percent.
+latency of each and the proxy's cost in percent (also as JSON to --out).
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
     parser.add_argument("--rounds", type=int, default=3, help="turns each target takes (default 3)")
     parser.add_argument("--ok", action="store_true", help="GET /ok instead of runs/wait: the proxy's own cost")
+    parser.add_argument("--out", help="also write the figures here as JSON")
     args = parser.parse_args()
     global ONLY_OK  # pylint: disable=global-statement
     ONLY_OK = args.ok
@@ -102,14 +103,26 @@ def main() -> int:
 
     what = "GET /ok" if args.ok else "runs/wait"
     print(f"{what}, {args.requests * args.rounds} requests per target, {args.concurrency} clients with keep-alive")
-    rates = {}
+    figures: dict = {"call": what, "requests": args.requests * args.rounds, "concurrency": args.concurrency}
     for name, (elapsed, latencies, errors) in totals.items():
-        rates[name] = len(latencies) / elapsed if elapsed else 0.0
-        print(f"{name:<7} {rates[name]:7.1f} req/s   p50 {percentile(latencies, 0.5) * 1000:7.1f} ms"
-              f"   p99 {percentile(latencies, 0.99) * 1000:7.1f} ms   mean {statistics.mean(latencies) * 1000:7.1f} ms"
-              f"   errors {len(errors)}{(': ' + errors[0]) if errors else ''}")
-    cost = (1 - rates["proxy"] / rates["direct"]) * 100 if rates["direct"] else float("nan")
-    print(f"proxy cost: {cost:.1f} % of the direct throughput (negative: the proxy spreads runs over more servers)")
+        figures[name] = {
+            "req_per_s": round(len(latencies) / elapsed if elapsed else 0.0, 1),
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+            "mean_ms": round(statistics.mean(latencies) * 1000, 1),
+            "errors": len(errors),
+        }
+        one = figures[name]
+        print(f"{name:<7} {one['req_per_s']:7.1f} req/s   p50 {one['p50_ms']:7.1f} ms   p99 {one['p99_ms']:7.1f} ms"
+              f"   mean {one['mean_ms']:7.1f} ms   errors {len(errors)}{(': ' + errors[0]) if errors else ''}")
+    direct, proxy = figures["direct"]["req_per_s"], figures["proxy"]["req_per_s"]
+    figures["cost_percent"] = round((1 - proxy / direct) * 100, 1) if direct else None
+    print(f"proxy cost: {figures['cost_percent']} % of the direct throughput"
+          " (negative: the proxy spreads runs over more servers)")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            json.dump(figures, out, indent=1)
+            out.write("\n")
     return 1 if any(t[2] for t in totals.values()) else 0
 
 

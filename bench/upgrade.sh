@@ -17,12 +17,15 @@
 #   rotate      rotate_secrets there too (a stand-in serves while the host restarts)
 #
 # Prints, for each, the requests made and failed, the longest time without a
-# successful answer, the background runs' final states, and how long it took.
+# successful answer, the background runs' final states, and how long it took;
+# build/bench/upgrade.json keeps them with each request timeline.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/build/bench-upgrade"
-mkdir -p "$work"
+figures="$root/build/bench/upgrade.json"
+mkdir -p "$work" "$root/build/bench"
+echo '[]' >"$figures"
 if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
   "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
 fi
@@ -31,6 +34,8 @@ export LAB_SERVER_ARCHIVE="$root/.cache/lab/langgraph-lab-server.tar"
 
 # The layout measured next: its inventories, server hosts and proxy.
 use() {
+  layout="$1"
+  shift
   inventories=("${@:3}")
   read -r -a servers <<<"$1"
   proxy="https://$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' "$2")"
@@ -65,7 +70,7 @@ restart_all() {
 
 # Runs the load for the length of one action (with 10 s of quiet load before and after).
 measure() {
-  local name="$1" stop="$work/$1.stop" out="$work/$1.json" start took
+  local name="$1" stop="$work/$1.stop" out="$work/$1.json" start took began ended
   shift
   rm -f "$stop" "$out"
   python3 "$root/bench/load.py" --url "$proxy" --ca "$root/lab/.langgraph-tls/ca.crt" \
@@ -73,14 +78,23 @@ measure() {
   local load=$!
   sleep 10
   start=$SECONDS
+  began=$(date +%s.%N)
   "$@"
+  ended=$(date +%s.%N)
   took=$((SECONDS - start))
   sleep 10
   touch "$stop"
   wait "$load"
-  python3 - "$name" "$took" "$out" <<'PY'
+  python3 - "$name" "$took" "$out" "$layout" "$began" "$ended" "$figures" <<'PY'
 import json, sys
 name, took, out = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+layout, began, ended, figures = sys.argv[4], float(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+kept = json.load(open(figures))
+kept.append({"name": name, "layout": layout, "took_s": int(took),
+             "action_s": [round(began - out["started_at"], 1), round(ended - out["started_at"], 1)],
+             **{key: out[key] for key in ("requests", "failed", "failures", "longest_gap_s", "stream_rejoins",
+                                          "runs", "timeline")}})
+json.dump(kept, open(figures, "w"))
 runs = ", ".join(f"{n} {s}" for s, n in out["runs"].items())
 print(f"{name:<16} {took:>5} s {out['requests']:>9} {out['failed']:>7} {out['longest_gap_s']:>9.2f} s"
       f" {out['stream_rejoins']:>8}   {runs}")
@@ -92,7 +106,7 @@ back=langgraph_server_image=langgraph-lab/server:latest
 printf '%-16s %7s %9s %7s %11s %8s   %s\n' action took requests failed "max gap" rejoins "background runs"
 
 echo "cluster: 2 server hosts with 2 queue workers each, HAProxy on its own host"
-use "langgraph-lab-api1 langgraph-lab-api2" langgraph-lab-proxy "$root/lab/cluster.yml"
+use cluster "langgraph-lab-api1 langgraph-lab-api2" langgraph-lab-proxy "$root/lab/cluster.yml"
 measure restart restart_all
 measure rolling-to-b upgrade "$to_b"
 measure rolling-back upgrade "$back"
@@ -110,7 +124,7 @@ EOF
 inventories=("$root/lab/inventory.yml" "$work/aio-proxy.yml")
 playbook "$root/lab/hosts.yml" >"$work/deploy-aio.log" 2>&1
 playbook langgraph_ops.standalone.site >>"$work/deploy-aio.log" 2>&1
-use langgraph-lab-aio langgraph-lab-aio "${inventories[@]}"
+use all-in-one langgraph-lab-aio langgraph-lab-aio "${inventories[@]}"
 measure aio-restart restart_all
 measure bluegreen-to-b upgrade "$to_b"
 measure bluegreen-back upgrade "$back"

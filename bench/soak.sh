@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A bounded soak of the lab cluster (lab/deploy.sh cluster, run first when its
+# hosts are not up) through its proxy: BENCH_SOAK_SECONDS (default 600) of
+# bench/load.py at a fixed concurrency, four runs/wait clients, two streams,
+# four background-run clients (runs of 4 s) and two thread readers, against
+# the proxy's address on the lab network only. Prints the requests made and
+# failed, the longest time without a successful answer, the background runs'
+# final states, and the memory of every service (PostgreSQL, Redis, each API
+# and queue worker container, HAProxy) before and after; build/bench/soak.json
+# keeps them with the request timeline.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$root/build/bench-soak"
+mkdir -p "$work" "$root/build/bench"
+if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
+  "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
+fi
+
+# The memory of each service, in MiB, as "host service MiB" lines: systemd's
+# count for a unit, Docker's for a container.
+memory() {
+  local host unit
+  for host_unit in langgraph-lab-pg:postgresql@15-main langgraph-lab-redis:redis-server langgraph-lab-proxy:haproxy; do
+    host="${host_unit%%:*}" unit="${host_unit#*:}"
+    echo "$host $unit $(docker exec "$host" systemctl show -P MemoryCurrent "$unit.service")"
+  done | awk '{printf "%s %s %.1f\n", $1, $2, $3 / 1048576}'
+  for host in langgraph-lab-api1 langgraph-lab-api2; do
+    docker exec "$host" docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' |
+      python3 -c '
+import re, sys
+units = {"B": 1 / 1048576, "KiB": 1 / 1024, "MiB": 1, "GiB": 1024}
+for line in sys.stdin:
+    name, used = line.split()[:2]
+    number, unit = re.match(r"([0-9.]+)(\w+)", used).groups()
+    print(sys.argv[1], name, f"{float(number) * units[unit]:.1f}")' "$host"
+  done
+}
+
+address="$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' langgraph-lab-proxy)"
+memory >"$work/memory-start.txt"
+python3 "$root/bench/load.py" --url "https://$address" --ca "$root/lab/.langgraph-tls/ca.crt" \
+  --max-seconds "${BENCH_SOAK_SECONDS:-600}" --wait-clients 4 --stream-clients 2 --background-clients 4 \
+  --read-clients 2 --out "$work/load.json" >/dev/null
+memory >"$work/memory-end.txt"
+
+python3 - "$work" "$root/build/bench/soak.json" <<'PY'
+import json, sys
+work, figures = sys.argv[1:]
+load = json.load(open(f"{work}/load.json"))
+def read(name):
+    return {f"{host} {service}": float(mib) for host, service, mib in
+            (line.split() for line in open(f"{work}/memory-{name}.txt"))}
+start, end = read("start"), read("end")
+memory = {key: {"start_mib": start[key], "end_mib": end.get(key)} for key in start}
+runs = ", ".join(f"{n} {s}" for s, n in load["runs"].items())
+print(f"soak through the proxy: {load['seconds']} s, {load['requests']} requests, {load['failed']} failed, "
+      f"longest gap {load['longest_gap_s']} s, stream rejoins {load['stream_rejoins']}")
+print(f"background runs: {runs}")
+for failure in load["failures"]:
+    print(f"  failed: {failure}")
+print(f"{'memory (MiB)':<48} {'start':>8} {'end':>8}")
+for key, mib in memory.items():
+    print(f"{key:<48} {mib['start_mib']:>8.1f} {mib['end_mib']:>8.1f}")
+keep = ("seconds", "requests", "failed", "failures", "longest_gap_s", "stream_rejoins", "runs", "timeline")
+json.dump({**{key: load[key] for key in keep}, "memory": memory}, open(figures, "w"))
+PY

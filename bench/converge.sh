@@ -22,7 +22,9 @@ scenario="${BENCH_SCENARIO:-default}"
 connections="${BENCH_CONNECTIONS:-ssh docker}"
 restarts="${BENCH_RESTARTS:-5}"
 host="$(sed -n 's/^  - name: //p' "molecule/$scenario/molecule.yml" | head -n1)"
-figures="$root/build/bench/converge.json"
+# Kept in build/ until the run is over, so that a failed run leaves the
+# figures of the last good one in place.
+figures="$root/build/bench-converge.json"
 mkdir -p "$root/build/bench"
 echo "{\"scenario\": \"$scenario\"}" >"$figures"
 
@@ -127,3 +129,4 @@ for connection in $connections; do
   bench "$connection"
 done
 restart_to_ok
+mv "$figures" "$root/build/bench/converge.json"

@@ -24,13 +24,15 @@ import json, sys
 work, figures = sys.argv[1:]
 results = json.load(open(f"{work}/results.json"))
 print(f"{'fault':<28} {'/ok again':>10} {'runs ended':>11}  {'runs: success/lost/taken again':<32}"
-      f" {'load: requests':>14} {'failed':>7} {'max gap':>8}")
+      f" {'load: requests':>14} {'failed':>7} {'max gap':>8} {'slowest wait':>13}")
 for result in results:
     load = json.load(open(f"{work}/load-{result['fault']}.json"))
-    result["load"] = {key: load[key] for key in ("requests", "failed", "failures", "longest_gap_s", "runs", "timeline")}
+    keep = ("requests", "failed", "failures", "longest_gap_s", "slowest_call_s", "runs", "timeline")
+    result["load"] = {key: load[key] for key in keep}
     result["load"]["fault_s"] = round(float(result["started_at"]) - load["started_at"], 1)
     runs = f"{result['success']}/{result['lost']}/{result['taken_again']} (of {result['runs']})"
     print(f"{result['fault']:<28} {result['healthy_after_s']:>9}s {result['runs_ended_after_s']:>10}s  {runs:<32}"
-          f" {load['requests']:>14} {load['failed']:>7} {load['longest_gap_s']:>7}s")
+          f" {load['requests']:>14} {load['failed']:>7} {load['longest_gap_s']:>7}s"
+          f" {load['slowest_call_s'].get('wait', 0):>12}s")
 json.dump(results, open(figures, "w"))
 PY

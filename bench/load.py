@@ -12,13 +12,14 @@ kind of call on its own keep-alive connection to the lab's "echo" graph:
               failed only if the rejoin fails too
   background  POST /threads/{id}/runs with a run that takes --run-seconds,
               then GET the run every second until it ends
-  reads       GET a thread an earlier client made, its state and its runs
+  reads       GET a thread a background client made, its state and its runs
               (the newest thread whose run succeeded), then pause 0.2 s
 
 After the stop it waits (at most --settle-seconds) for every background run to
 end. Prints one JSON object: requests made and failed, the first failures,
 how many of them were runs/wait answered with an empty state (a run cancelled
-under the request), the longest time without a successful answer, how many
+under the request), the longest time without a successful answer until the
+stop, the slowest runs/wait and stream (a rejoin included), how many
 kept-alive connections the proxy had closed before their next request, the
 background runs' final states and IDs, and which graph variants answered.
 --out also gets the timeline: successes and failures per 100 ms from
@@ -74,12 +75,17 @@ class Load:
         self.rejoins = 0
         self.empty_answers = 0
         self.stale_connections = 0
+        self.slowest: dict[str, float] = {}
         self.start = time.monotonic()
         self.started_at = time.time()
+        self.stopped_at: float | None = None
 
     def stopped(self) -> bool:
-        stop_file = self.args.stop_file
-        return bool(stop_file and os.path.exists(stop_file)) or time.monotonic() - self.start > self.args.max_seconds
+        if self.stopped_at is None:
+            stop_file = self.args.stop_file
+            if bool(stop_file and os.path.exists(stop_file)) or time.monotonic() - self.start > self.args.max_seconds:
+                self.stopped_at = time.monotonic()
+        return self.stopped_at is not None
 
     def connect(self) -> http.client.HTTPConnection:
         host, port = self.parts.hostname, self.parts.port
@@ -126,9 +132,13 @@ class Load:
         while not self.stopped():
             count += 1
             text = f"{kind} {index} {count}"
+            began = time.monotonic()
             try:
                 getattr(self, kind)(conn, text)
-            except (OSError, http.client.HTTPException, ValueError) as error:
+                if kind in ("wait", "stream"):
+                    with self.lock:
+                        self.slowest[kind] = max(self.slowest.get(kind, 0.0), time.monotonic() - began)
+            except Exception as error:  # noqa: BLE001 - every failure is counted and shown
                 self.record(False, f"{kind}: {type(error).__name__}: {error}")
                 conn.close()
                 conn = self.connect()
@@ -226,14 +236,14 @@ class Load:
             time.sleep(0.5)
             return
         thread, sent = done
-        status, data = self.call(conn, "GET", f"/threads/{thread}")
-        ok = status == 200 and json.loads(data).get("values", {}).get("reversed") == sent[::-1]
-        self.record(ok, f"thread: HTTP {status} {data[:160]!r}")
-        status, data = self.call(conn, "GET", f"/threads/{thread}/state")
-        ok = status == 200 and json.loads(data).get("values", {}).get("reversed") == sent[::-1]
-        self.record(ok, f"thread state: HTTP {status} {data[:160]!r}")
+        for what, path in (("thread", f"/threads/{thread}"), ("thread state", f"/threads/{thread}/state")):
+            status, data = self.call(conn, "GET", path)
+            values = json.loads(data).get("values") if status == 200 else None
+            ok = isinstance(values, dict) and values.get("reversed") == sent[::-1]
+            self.record(ok, f"{what}: HTTP {status} {data[:160]!r}")
         status, data = self.call(conn, "GET", f"/threads/{thread}/runs")
-        ok = status == 200 and [run.get("status") for run in json.loads(data)] == ["success"]
+        runs = json.loads(data) if status == 200 else None
+        ok = isinstance(runs, list) and [run.get("status") for run in runs] == ["success"]
         self.record(ok, f"thread runs: HTTP {status} {data[:160]!r}")
         time.sleep(0.2)
 
@@ -294,7 +304,9 @@ def main() -> int:
         client.join()
     seconds = time.monotonic() - load.start
     states = load.final_states()
-    moments = [load.start, *sorted(load.successes), load.start + seconds]
+    # Gaps until the stop: after it, fewer and fewer clients are left.
+    until = load.stopped_at or load.start + seconds
+    moments = [load.start, *sorted(m for m in load.successes if m < until), until]
     result = {
         "started_at": round(load.started_at, 3),
         "seconds": round(seconds, 1),
@@ -303,6 +315,7 @@ def main() -> int:
         "failures": load.failures[:10],
         "empty_answers": load.empty_answers,
         "longest_gap_s": round(max(b - a for a, b in zip(moments, moments[1:])), 2),
+        "slowest_call_s": {kind: round(value, 2) for kind, value in sorted(load.slowest.items())},
         "stream_rejoins": load.rejoins,
         "stale_connections": load.stale_connections,
         "runs": {status: list(states.values()).count(status) for status in sorted(set(states.values()))},

@@ -6,10 +6,10 @@
 Reads what the benchmarks wrote to --figures (converge.json, proxy.json,
 faults.json, upgrade.json, soak.json; a missing one is left out) and writes to
 --out: report.md (the tables), report.json (the same figures, without the
-timelines) and, with matplotlib, one PNG of request timelines per benchmark
-that has them (successes and failures per 100 ms, per second for the soak;
-the fault or the action shaded), so the gap an upgrade or a fault leaves, or
-its absence, shows.
+timelines) and, with matplotlib (requirements-dev.txt), one PNG of request
+timelines per benchmark that has them (successes and failures per 100 ms, per
+second for the soak; the fault or the action shaded), so the gap an upgrade
+or a fault leaves, or its absence, shows.
 """
 
 from __future__ import annotations
@@ -49,6 +49,41 @@ def runs_text(runs: dict) -> str:
     return ", ".join(f"{count} {state}" for state, count in runs.items()) or "none"
 
 
+def slowest_text(load: dict) -> str:
+    """The slowest runs/wait and stream of a load (absent from older figures)."""
+    return ", ".join(f"{kind} {secs} s" for kind, secs in load.get("slowest_call_s", {}).items()) or "-"
+
+
+def summary_section(figures: dict) -> list[str]:
+    """The headline figures, one line each, from whichever benchmarks ran."""
+    rows = []
+    for connection in ("ssh", "docker"):
+        for phase, what in (("first_converge", "first converge"), ("rerun", "rerun, nothing changed")):
+            one = figures.get("converge", {}).get(connection, {}).get(phase)
+            if one:
+                rows.append([f"all-in-one over {connection}: {what}", f"{one['seconds']} s ({one['tasks']} tasks)"])
+    if "restart_to_ok_s" in figures.get("converge", {}):
+        rows.append(["`systemctl restart` of the server to `GET /ok` 200",
+                     f"{figures['converge']['restart_to_ok_s']['median']} s"])
+    for one in figures.get("faults", []):
+        rows.append([f"fault `{one['fault']}`: `/ok?check_db=1` again, runs ended",
+                     f"{one['healthy_after_s']} s, {one['runs_ended_after_s']} s"])
+    planned = [one for one in figures.get("upgrade", []) if "restart" not in one["name"]]
+    if planned:
+        rows.append(["upgrades and rotations under load: requests failed",
+                     f"{sum(one['failed'] for one in planned)} of {sum(one['requests'] for one in planned)}"
+                     f" ({len(planned)} runs)"])
+    if "proxy" in figures:
+        rows.append(["proxy overhead (runs/wait throughput)", f"{figures['proxy']['cost_percent']} %"])
+    if "soak" in figures:
+        soak = figures["soak"]
+        growth = max((one["end_mib"] or 0) - one["start_mib"] for one in soak["memory"].values())
+        rows.append([f"soak of {round(soak['seconds'])} s through the proxy: requests failed",
+                     f"{soak['failed']} of {soak['requests']}"])
+        rows.append(["soak: largest memory growth of one service", f"{growth:.1f} MiB"])
+    return ["## Summary", ""] + table(["figure", "value"], rows)
+
+
 def converge_section(figures: dict) -> list[str]:
     rows = []
     for connection in ("ssh", "docker"):
@@ -80,19 +115,20 @@ def faults_section(figures: list) -> list[str]:
     rows = [[one["fault"], f"{one['healthy_after_s']} s", f"{one['runs_ended_after_s']} s",
              f"{one['success']} / {one['lost']} / {one['taken_again']} of {one['runs']}",
              one["load"]["requests"], one["load"]["failed"], f"{one['load']['longest_gap_s']} s",
-             runs_text(one["load"]["runs"])] for one in figures]
+             slowest_text(one["load"]), runs_text(one["load"]["runs"])] for one in figures]
     return (["## Faults (all-in-one host, runs in flight, steady load straight to the server)", ""]
             + table(["fault", "/ok?check_db=1 again", "runs ended", "runs: success / lost / taken again",
-                     "load requests", "failed", "longest gap", "load's background runs"], rows)
+                     "load requests", "failed", "longest gap", "slowest call", "load's background runs"], rows)
             + ["![Requests per 100 ms through each fault](faults.png)", ""])
 
 
 def upgrade_section(figures: list) -> list[str]:
     rows = [[one["layout"], one["name"], f"{one['took_s']} s", one["requests"], one["failed"],
-             f"{one['longest_gap_s']} s", one["stream_rejoins"], runs_text(one["runs"])] for one in figures]
+             f"{one['longest_gap_s']} s", slowest_text(one), one["stream_rejoins"], runs_text(one["runs"])]
+            for one in figures]
     return (["## Upgrades, restarts and secret rotation under load (through the proxy)", ""]
-            + table(["layout", "action", "took", "requests", "failed", "longest gap", "stream rejoins",
-                     "background runs"], rows)
+            + table(["layout", "action", "took", "requests", "failed", "longest gap", "slowest call",
+                     "stream rejoins", "background runs"], rows)
             + ["![Requests per 100 ms through each action](upgrade.png)", ""])
 
 
@@ -100,8 +136,8 @@ def soak_section(figures: dict) -> list[str]:
     rows = [[key, one["start_mib"], one["end_mib"]] for key, one in figures["memory"].items()]
     return (["## Soak (lab cluster, through the proxy)", "",
              f"{figures['seconds']} s, {figures['requests']} requests, {figures['failed']} failed, longest gap "
-             f"{figures['longest_gap_s']} s, {figures['stream_rejoins']} stream rejoins; background runs: "
-             f"{runs_text(figures['runs'])}.", ""]
+             f"{figures['longest_gap_s']} s, slowest call {slowest_text(figures)}, {figures['stream_rejoins']} "
+             f"stream rejoins; background runs: {runs_text(figures['runs'])}.", ""]
             + table(["host and service", "memory at start (MiB)", "at end (MiB)"], rows)
             + ["![Requests per second through the soak](soak.png)", ""])
 
@@ -116,6 +152,8 @@ def per_second(timeline: dict) -> dict:
 def draw(path: str, panels: list[tuple[str, dict, list[tuple[float, float]]]]) -> None:
     """One panel per timeline: successes up, failures down, per bucket; the
     spans (seconds from the timeline's start) shaded."""
+    if not panels:
+        return
     import matplotlib  # pylint: disable=import-outside-toplevel
 
     matplotlib.use("Agg")
@@ -159,6 +197,7 @@ def main() -> int:
     sections = {"converge": converge_section, "proxy": proxy_section, "faults": faults_section,
                 "upgrade": upgrade_section, "soak": soak_section}
     lines = ["# Benchmark report", "", "Written by `bench/report.py` from the figures of `bench/all.sh`.", ""]
+    lines += summary_section(figures)
     for name in SOURCES:
         if name in figures:
             lines += sections[name](figures[name])

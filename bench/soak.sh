@@ -18,13 +18,15 @@ if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)"
 fi
 
 # The memory of each service, in MiB, as "host service MiB" lines: systemd's
-# count for a unit, Docker's for a container.
+# count for a unit (page cache included), Docker's for a container.
 memory() {
-  local host unit
+  local host unit bytes
   for host_unit in langgraph-lab-pg:postgresql@15-main langgraph-lab-redis:redis-server langgraph-lab-proxy:haproxy; do
     host="${host_unit%%:*}" unit="${host_unit#*:}"
-    echo "$host $unit $(docker exec "$host" systemctl show -P MemoryCurrent "$unit.service")"
-  done | awk '{printf "%s %s %.1f\n", $1, $2, $3 / 1048576}'
+    bytes="$(docker exec "$host" systemctl show -P MemoryCurrent "$unit.service")"
+    [[ "$bytes" =~ ^[0-9]+$ ]] || { echo "no memory figure for $unit on $host: $bytes" >&2; exit 1; }
+    awk -v host="$host" -v unit="$unit" -v bytes="$bytes" 'BEGIN {printf "%s %s %.1f\n", host, unit, bytes / 1048576}'
+  done
   for host in langgraph-lab-api1 langgraph-lab-api2; do
     docker exec "$host" docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' |
       python3 -c '
@@ -39,6 +41,7 @@ for line in sys.stdin:
 
 address="$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' langgraph-lab-proxy)"
 memory >"$work/memory-start.txt"
+[ -s "$work/memory-start.txt" ] || { echo "no memory figures" >&2; exit 1; }
 python3 "$root/bench/load.py" --url "https://$address" --ca "$root/lab/.langgraph-tls/ca.crt" \
   --max-seconds "${BENCH_SOAK_SECONDS:-600}" --wait-clients 4 --stream-clients 2 --background-clients 4 \
   --read-clients 2 --out "$work/load.json" >/dev/null
@@ -56,12 +59,15 @@ memory = {key: {"start_mib": start[key], "end_mib": end.get(key)} for key in sta
 runs = ", ".join(f"{n} {s}" for s, n in load["runs"].items())
 print(f"soak through the proxy: {load['seconds']} s, {load['requests']} requests, {load['failed']} failed, "
       f"longest gap {load['longest_gap_s']} s, stream rejoins {load['stream_rejoins']}")
-print(f"background runs: {runs}")
+slowest = ", ".join(f"{kind} {secs} s" for kind, secs in load["slowest_call_s"].items())
+print(f"background runs: {runs}; slowest call: {slowest}")
 for failure in load["failures"]:
     print(f"  failed: {failure}")
 print(f"{'memory (MiB)':<48} {'start':>8} {'end':>8}")
 for key, mib in memory.items():
-    print(f"{key:<48} {mib['start_mib']:>8.1f} {mib['end_mib']:>8.1f}")
-keep = ("seconds", "requests", "failed", "failures", "longest_gap_s", "stream_rejoins", "runs", "timeline")
+    end_mib = "gone" if mib["end_mib"] is None else f"{mib['end_mib']:.1f}"
+    print(f"{key:<48} {mib['start_mib']:>8.1f} {end_mib:>8}")
+keep = ("seconds", "requests", "failed", "failures", "longest_gap_s", "slowest_call_s", "stream_rejoins",
+        "runs", "timeline")
 json.dump({**{key: load[key] for key in keep}, "memory": memory}, open(figures, "w"))
 PY

@@ -23,7 +23,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/build/bench-upgrade"
-figures="$root/build/bench/upgrade.json"
+# Kept in the work folder until every action has run, so that a failed run
+# leaves the figures of the last good one in place.
+figures="$work/figures.json"
 mkdir -p "$work" "$root/build/bench"
 echo '[]' >"$figures"
 if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
@@ -92,8 +94,8 @@ layout, began, ended, figures = sys.argv[4], float(sys.argv[5]), float(sys.argv[
 kept = json.load(open(figures))
 kept.append({"name": name, "layout": layout, "took_s": int(took),
              "action_s": [round(began - out["started_at"], 1), round(ended - out["started_at"], 1)],
-             **{key: out[key] for key in ("requests", "failed", "failures", "longest_gap_s", "stream_rejoins",
-                                          "runs", "timeline")}})
+             **{key: out[key] for key in ("requests", "failed", "failures", "longest_gap_s", "slowest_call_s",
+                                          "stream_rejoins", "runs", "timeline")}})
 json.dump(kept, open(figures, "w"))
 runs = ", ".join(f"{n} {s}" for s, n in out["runs"].items())
 print(f"{name:<16} {took:>5} s {out['requests']:>9} {out['failed']:>7} {out['longest_gap_s']:>9.2f} s"
@@ -130,3 +132,5 @@ measure bluegreen-to-b upgrade "$to_b"
 measure bluegreen-back upgrade "$back"
 measure aio-rotate rotate "$rotated"
 measure aio-rotate-back rotate
+
+mv "$figures" "$root/build/bench/upgrade.json"

@@ -5,7 +5,7 @@
 # on the lab cluster (lab/deploy.sh cluster, deployed when it is not up):
 # proxy.sh, upgrade.sh, soak.sh. BENCH_ONLY="faults soak" runs only those;
 # the report takes the others' figures from their last run (build/bench).
-# Takes about 50 minutes on a 2-core machine.
+# Takes about 65 minutes on a 2-core machine.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -77,11 +77,30 @@ def summary_section(figures: dict) -> list[str]:
         rows.append(["proxy overhead (runs/wait throughput)", f"{figures['proxy']['cost_percent']} %"])
     if "soak" in figures:
         soak = figures["soak"]
-        growth = max((one["end_mib"] or 0) - one["start_mib"] for one in soak["memory"].values())
         rows.append([f"soak of {round(soak['seconds'])} s through the proxy: requests failed",
                      f"{soak['failed']} of {soak['requests']}"])
-        rows.append(["soak: largest memory growth of one service", f"{growth:.1f} MiB"])
+        rows.append(["soak: memory at start → end (MiB)", memory_text(soak["memory"])])
     return ["## Summary", ""] + table(["figure", "value"], rows)
+
+
+def memory_text(memory: dict) -> str:
+    """Start → end per kind of service, a range where several run."""
+    kinds = (("PostgreSQL (page cache included)", lambda unit: unit.startswith("postgresql")),
+             ("Redis", lambda unit: unit == "redis-server"), ("HAProxy", lambda unit: unit == "haproxy"),
+             ("APIs", lambda unit: unit == "langgraph-server"),
+             ("queue workers", lambda unit: unit.startswith("langgraph-server-queue")))
+
+    def span(values: list[float]) -> str:
+        low, high = f"{min(values):.0f}", f"{max(values):.0f}"
+        return low if low == high else f"{low}-{high}"
+
+    text = []
+    for name, matches in kinds:
+        ones = [one for service, one in memory.items() if matches(service.split()[-1])]
+        if ones:
+            ends = [one["end_mib"] or 0 for one in ones]
+            text.append(f"{name} {span([one['start_mib'] for one in ones])} → {span(ends)}")
+    return ", ".join(text)
 
 
 def converge_section(figures: dict) -> list[str]:
@@ -92,7 +111,7 @@ def converge_section(figures: dict) -> list[str]:
             if one:
                 rows.append([connection, phase.replace("_", " "), f"{one['seconds']} s",
                              f"{one['tasks']} ({one['changed']} changed)",
-                             ", ".join(f"{name} {secs:.1f} s" for name, secs in one["slowest"][:3])])
+                             ", ".join(f"{name.split(' : ')[-1]} {secs:.1f} s" for name, secs in one["slowest"][:3])])
     lines = [f"## Converge ({figures['scenario']} scenario's host)", ""]
     lines += table(["connection", "run", "time", "tasks", "slowest three"], rows)
     restart = figures.get("restart_to_ok_s")

@@ -27,8 +27,7 @@ print(f"{'fault':<28} {'/ok again':>10} {'runs ended':>11}  {'runs: success/lost
       f" {'load: requests':>14} {'failed':>7} {'max gap':>8} {'slowest wait':>13}")
 for result in results:
     load = json.load(open(f"{work}/load-{result['fault']}.json"))
-    keep = ("requests", "failed", "failures", "longest_gap_s", "slowest_call_s", "runs", "timeline")
-    result["load"] = {key: load[key] for key in keep}
+    result["load"] = load
     result["load"]["fault_s"] = round(float(result["started_at"]) - load["started_at"], 1)
     runs = f"{result['success']}/{result['lost']}/{result['taken_again']} (of {result['runs']})"
     print(f"{result['fault']:<28} {result['healthy_after_s']:>9}s {result['runs_ended_after_s']:>10}s  {runs:<32}"

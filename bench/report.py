@@ -32,8 +32,9 @@ def load(folder: str) -> dict:
 
 
 def without_timelines(value):
+    """The figures without what only the charts need (timelines, run IDs)."""
     if isinstance(value, dict):
-        return {key: without_timelines(item) for key, item in value.items() if key != "timeline"}
+        return {key: without_timelines(item) for key, item in value.items() if key not in ("timeline", "run_ids")}
     if isinstance(value, list):
         return [without_timelines(item) for item in value]
     return value

@@ -67,7 +67,5 @@ print(f"{'memory (MiB)':<48} {'start':>8} {'end':>8}")
 for key, mib in memory.items():
     end_mib = "gone" if mib["end_mib"] is None else f"{mib['end_mib']:.1f}"
     print(f"{key:<48} {mib['start_mib']:>8.1f} {end_mib:>8}")
-keep = ("seconds", "requests", "failed", "failures", "longest_gap_s", "slowest_call_s", "stream_rejoins",
-        "runs", "timeline")
-json.dump({**{key: load[key] for key in keep}, "memory": memory}, open(figures, "w"))
+json.dump({**load, "memory": memory}, open(figures, "w"))
 PY

@@ -9,7 +9,8 @@ faults.json, upgrade.json, soak.json; a missing one is left out) and writes to
 timelines) and, with matplotlib (requirements-dev.txt), one PNG of request
 timelines per benchmark that has them (successes and failures per 100 ms, per
 second for the soak; the fault or the action shaded), so the gap an upgrade
-or a fault leaves, or its absence, shows.
+or a fault leaves, or its absence, shows; and the soak's memory samples, one
+line per service.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ def load(folder: str) -> dict:
 
 
 def without_timelines(value):
-    """The figures without what only the charts need (timelines, run IDs)."""
+    """The figures without what only the charts need (timelines, memory samples, run IDs)."""
     if isinstance(value, dict):
-        return {key: without_timelines(item) for key, item in value.items() if key not in ("timeline", "run_ids")}
+        return {key: without_timelines(item) for key, item in value.items() if key not in ("timeline", "run_ids", "memory_samples")}
     if isinstance(value, list):
         return [without_timelines(item) for item in value]
     return value
@@ -153,13 +154,17 @@ def upgrade_section(figures: list) -> list[str]:
 
 
 def soak_section(figures: dict) -> list[str]:
-    rows = [[key, one["start_mib"], one["end_mib"]] for key, one in figures["memory"].items()]
+    rows = [[key, one["start_mib"], one["end_mib"], one.get("second_half_mib_per_hour", "-")]
+            for key, one in figures["memory"].items()]
     return (["## Soak (lab cluster, through the proxy)", "",
              f"{figures['seconds']} s, {figures['requests']} requests, {figures['failed']} failed, longest gap "
              f"{figures['longest_gap_s']} s, slowest call {slowest_text(figures)}, {figures['stream_rejoins']} "
              f"stream rejoins; background runs: {runs_text(figures['runs'])}.", ""]
-            + table(["host and service", "memory at start (MiB)", "at end (MiB)"], rows)
-            + ["![Requests per second through the soak](soak.png)", ""])
+            + table(["host and service", "memory at start (MiB)", "at end (MiB)",
+                     "growth over the second half (MiB per hour)"], rows)
+            + ["![Requests per second through the soak](soak.png)", ""]
+            + (["![Memory of each service through the soak](soak-memory.png)", ""]
+               if figures.get("memory_samples") else []))
 
 
 def per_second(timeline: dict) -> dict:
@@ -204,6 +209,26 @@ def draw(path: str, panels: list[tuple[str, dict, list[tuple[float, float]]]]) -
     pyplot.close(figure)
 
 
+def draw_memory(path: str, samples: dict) -> None:
+    """The memory of each service over the soak, one line each."""
+    import matplotlib  # pylint: disable=import-outside-toplevel
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot  # pylint: disable=import-outside-toplevel
+
+    figure, axis = pyplot.subplots(figsize=(7, 3.5))
+    for service, points in samples.items():
+        axis.plot([t / 60 for t, _ in points], [mib for _, mib in points], marker=".", label=service)
+    axis.set_xlabel("minutes since the load began", fontsize=8)
+    axis.set_ylabel("MiB", fontsize=8)
+    axis.tick_params(labelsize=7)
+    axis.legend(fontsize=6, loc="center left", bbox_to_anchor=(1, 0.5))
+    axis.set_title("memory of each service through the soak", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path, dpi=80)
+    pyplot.close(figure)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", default="build/bench", help="where the benchmarks wrote (build/bench)")
@@ -241,6 +266,8 @@ def main() -> int:
         soak = figures["soak"]
         draw(os.path.join(args.out, "soak.png"), [
             (f"soak: {soak['requests']} requests, {soak['failed']} failed", per_second(soak["timeline"]), [])])
+        if soak.get("memory_samples"):
+            draw_memory(os.path.join(args.out, "soak-memory.png"), soak["memory_samples"])
     print("\n".join(lines))
     return 0
 

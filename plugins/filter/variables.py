@@ -8,7 +8,7 @@ import difflib
 import pathlib
 import re
 
-PREFIXES = ("langgraph", "docker", "postgresql", "redis", "proxy", "apt", "tls")
+PREFIXES = ("langgraph", "docker", "postgresql", "redis", "proxy", "apt", "tls", "monitoring")
 NAME_RE = re.compile(r"\b((?:%s)_[a-z0-9_]+)\b" % "|".join(PREFIXES))
 # Where the names the collection reads are written: its roles, playbooks and plugins.
 SOURCES = ("roles/**/*.yml", "roles/**/*.j2", "playbooks/*.yml", "plugins/**/*.py")

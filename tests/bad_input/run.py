@@ -29,7 +29,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from secret_values import secret_values  # noqa: E402  (tests/secret_values.py)
 
-GROUPS = ("langgraph_postgres", "langgraph_redis", "langgraph_server", "langgraph_proxy")
+GROUPS = ("langgraph_postgres", "langgraph_redis", "langgraph_server", "langgraph_proxy", "langgraph_monitoring")
 
 
 def inventory(case, base):

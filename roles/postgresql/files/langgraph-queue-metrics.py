@@ -32,8 +32,8 @@ def scrape(databases: list[str], pg_port: int) -> str:
     for database in databases:
         label = f'database="{database}"'
         try:
-            connection = psycopg2.connect(dbname=database, host="/run/postgresql", port=pg_port, connect_timeout=5,
-                                          options="-c statement_timeout=5000")
+            connection = psycopg2.connect(dbname=database, host="/run/postgresql", port=pg_port, connect_timeout=2,
+                                          options="-c statement_timeout=2000")
             try:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT status, runs, oldest_seconds FROM public.langgraph_queue_stats()")
@@ -59,6 +59,9 @@ def main() -> None:
     args = parser.parse_args()
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        # A client that connects and sends nothing is dropped, not waited for.
+        timeout = 10
+
         def do_GET(self):  # noqa: N802 (the http.server name)
             if self.path.split("?")[0] != "/metrics":
                 self.send_error(404)
@@ -73,7 +76,8 @@ def main() -> None:
         def log_message(self, *_):
             pass
 
-    class Server(http.server.HTTPServer):
+    # One thread per request: a slow scrape does not hold up the next.
+    class Server(http.server.ThreadingHTTPServer):
         address_family = socket.AF_INET6 if ":" in args.address else socket.AF_INET
 
     Server((args.address, args.port), Handler).serve_forever()

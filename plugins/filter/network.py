@@ -96,6 +96,18 @@ def url_host(address):
     return f"[{address}]" if ":" in address and not address.startswith("[") else address
 
 
+# The groups of a deployment, in the order site deploys them.
+GROUPS = ("langgraph_postgres", "langgraph_redis", "langgraph_server", "langgraph_proxy", "langgraph_monitoring")
+
+
+def deployment_hosts(groups):
+    """Every host of the deployment's groups, each once, in the order of GROUPS and of each group."""
+    hosts = []
+    for group in GROUPS:
+        hosts += [host for host in (groups or {}).get(group) or [] if host not in hosts]
+    return hosts
+
+
 def in_service(hosts, hostvars):
     """The server hosts of a list that are not retired (langgraph_server_state: absent)."""
     return [host for host in hosts or [] if (hostvars.get(host) or {}).get("langgraph_server_state", "present") != "absent"]
@@ -103,4 +115,5 @@ def in_service(hosts, hostvars):
 
 class FilterModule:
     def filters(self):
-        return {"cluster_address": cluster_address, "api_address": api_address, "url_host": url_host, "in_service": in_service}
+        return {"cluster_address": cluster_address, "api_address": api_address, "url_host": url_host, "in_service": in_service,
+                "deployment_hosts": deployment_hosts}

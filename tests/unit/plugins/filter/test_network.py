@@ -92,3 +92,10 @@ def test_in_service_leaves_out_retired_hosts_and_keeps_the_order():
     hostvars = {"api1": {}, "api2": {"langgraph_server_state": "absent"}, "api3": {"langgraph_server_state": "present"}}
     assert network.in_service(["api3", "api2", "api1"], hostvars) == ["api3", "api1"]
     assert network.in_service(["api2"], hostvars) == []
+
+
+def test_deployment_hosts_lists_each_host_once_in_the_order_site_deploys():
+    groups = {"all": ["p", "r", "a1", "a2", "x"], "langgraph_server": ["a1", "a2"], "langgraph_postgres": ["p"],
+              "langgraph_redis": ["r", "p"], "langgraph_monitoring": ["x", "a1"], "ungrouped": ["z"]}
+    assert network.deployment_hosts(groups) == ["p", "r", "a1", "a2", "x"]
+    assert network.deployment_hosts({"all": ["z"]}) == []

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # How long an all-in-one deployment takes to recover from each fault of the
-# faults scenario (molecule/faults): the server's process killed, PostgreSQL,
+# default scenario (molecule/default/faults.yml): the server's process killed, PostgreSQL,
 # Redis and Docker restarted, PostgreSQL frozen for 30 s, a reboot, each while
 # three background runs of 8 s are running and bench/load.py sends a steady
 # load straight to the server (runs/wait, a stream, background runs of 4 s,
-# thread reads). Runs the scenario on a fresh lab host and prints, per fault,
+# thread reads). Runs the scenario (all of it: the faults come last) on a
+# fresh lab host and prints, per fault,
 # the seconds until GET /ok?check_db=1 answers again and until every run has
 # ended, how the runs ended, and what the load saw; build/bench/faults.json
 # keeps them with each request timeline.
@@ -16,8 +17,8 @@ rm -rf "$work"
 mkdir -p "$work" "$root/build/bench"
 export PATH="$root/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$root/build/collections"
 export FAULTS_REPORT="$work/results.json"
-(cd "$root" && molecule test -s faults) >"$work/molecule.log" 2>&1 ||
-  { echo "the faults scenario failed: $work/molecule.log" >&2; exit 1; }
+(cd "$root" && molecule test -s default) >"$work/molecule.log" 2>&1 ||
+  { echo "the default scenario failed: $work/molecule.log" >&2; exit 1; }
 
 python3 - "$work" "$root/build/bench/faults.json" <<'PY'
 import json, sys

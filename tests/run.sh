@@ -19,7 +19,7 @@ logs="$root/build/test-logs"
 mkdir -p "$logs"
 
 all_stages=(bootstrap images lint unit sanity build bad_input molecule secrets)
-read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default faults default_deb13 cluster}"
+read -r -a scenarios <<<"${SCENARIOS:-docker services serverless_check default default_deb13 cluster}"
 stages=("$@")
 ((${#stages[@]})) || stages=("${all_stages[@]}")
 

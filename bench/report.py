@@ -4,7 +4,7 @@
     bench/report.py [--figures build/bench] [--out bench/results]
 
 Reads what the benchmarks wrote to --figures (converge.json, proxy.json,
-faults.json, upgrade.json, soak.json; a missing one is left out) and writes to
+faults.json, upgrade.json, soak.json, queue.json; a missing one is left out) and writes to
 --out: report.md (the tables), report.json (the same figures, without the
 timelines) and, with matplotlib (requirements-dev.txt), one PNG of request
 timelines per benchmark that has them (successes and failures per 100 ms, per
@@ -19,7 +19,7 @@ import argparse
 import json
 import os
 
-SOURCES = ("converge", "proxy", "faults", "upgrade", "soak")
+SOURCES = ("converge", "proxy", "faults", "upgrade", "soak", "queue")
 
 
 def load(folder: str) -> dict:
@@ -143,6 +143,17 @@ def faults_section(figures: list) -> list[str]:
             + ["![Requests per 100 ms through each fault](faults.png)", ""])
 
 
+def queue_section(figures: dict) -> list[str]:
+    rows = []
+    for layout, one in figures.items():
+        hosts = one.get("hosts", {}).values()
+        rows.append([layout, f"{one['runs']} of {one['run_seconds']:g} s", f"{one['burst_s']} s", runs_text(one["states"]),
+                     ", ".join(f"1 → {host['most']} in {host['seconds_to_most']} s, back to 1 "
+                               f"{host['seconds_back_to_min']} s after" for host in hosts) or "-"])
+    return (["## Queue autoscaling (lab cluster, two server hosts, runs sent at once)", ""]
+            + table(["workers per host", "runs", "burst took", "runs ended", "autoscaler, per host"], rows))
+
+
 def upgrade_section(figures: list) -> list[str]:
     rows = [[one["layout"], one["name"], f"{one['took_s']} s", one["requests"], one["failed"],
              f"{one['longest_gap_s']} s", slowest_text(one), one["stream_rejoins"], runs_text(one["runs"])]
@@ -240,7 +251,7 @@ def main() -> int:
     os.makedirs(args.out, exist_ok=True)
 
     sections = {"converge": converge_section, "proxy": proxy_section, "faults": faults_section,
-                "upgrade": upgrade_section, "soak": soak_section}
+                "upgrade": upgrade_section, "soak": soak_section, "queue": queue_section}
     lines = ["# Benchmark report", "", "Written by `bench/report.py` from the figures of `bench/all.sh`.", ""]
     lines += summary_section(figures)
     for name in SOURCES:

@@ -27,7 +27,7 @@ SHARED = {
 # Settings an entry may override; the langgraph_server_* variables (and the
 # proxy role's proxy_https_port) are their defaults.
 SERVER = ("port", "image", "image_archive", "env", "langsmith_api_key", "license_key", "migration_command",
-          "queue_workers", "queue_port", "proxy_port")
+          "queue_workers", "queue_workers_max", "queue_port", "proxy_port")
 # The langgraph_server role's defaults, for the roles that read a server host's
 # variables from elsewhere: a key given as None in ``defaults`` takes them.
 SERVER_DEFAULTS = {"name": "langgraph-server", "port": 8000, "queue_workers": 0, "queue_port": 8100}
@@ -90,6 +90,21 @@ def _check_number(where, value, low, high):
     return number
 
 
+def _check_autoscaling(index, entry):
+    """queue_workers_max: the autoscaler's ceiling, up to 64; unset or 0 is queue_workers (no autoscaling)."""
+    given = entry.get("queue_workers_max")
+    name = variable(index, entry["name"], "queue_workers_max")
+    given = 0 if given in (None, "") else _check_number(name, given, 0, 64)
+    entry["queue_workers_max"] = given or entry["queue_workers"]
+    entry["autoscaled"] = entry["queue_workers_max"] > entry["queue_workers"]
+    if entry["queue_workers_max"] < entry["queue_workers"]:
+        raise AnsibleFilterError(f"{name} must be at least queue_workers ({entry['queue_workers']}), "
+                                 f"got {entry['queue_workers_max']}")
+    if entry["queue_workers_max"] > entry["queue_workers"] == 0:
+        raise AnsibleFilterError(f"{name} above queue_workers autoscales the queue workers between the two, so "
+                                 "queue_workers must be at least 1: scaling to zero workers loses background runs")
+
+
 def variable(index, name, key):
     """How the inventory spells a deployment's setting: one variable of a single deployment, or a listed key."""
     if index is None:
@@ -101,7 +116,7 @@ def host_ports(entry):
     """The host ports a deployment publishes: its API's, then one per queue worker."""
     if "port" not in entry:
         return []
-    workers = int(entry.get("queue_workers") or 0)
+    workers = max(int(entry.get("queue_workers") or 0), int(entry.get("queue_workers_max") or 0))
     first = int(entry.get("queue_port") or 0)
     return [entry["port"]] + list(range(first, first + workers))
 
@@ -179,8 +194,9 @@ def deployments(value, view=None, defaults=None, **shared):
         if "queue_workers" in entry and "queue_port" in entry:
             entry["queue_workers"] = _check_number(
                 variable(index, entry["name"], "queue_workers"), entry["queue_workers"], 0, 64)
+            _check_autoscaling(index, entry)
             entry["queue_port"] = _check_number(
-                variable(index, entry["name"], "queue_port"), entry["queue_port"], 1, 65536 - entry["queue_workers"])
+                variable(index, entry["name"], "queue_port"), entry["queue_port"], 1, 65536 - entry["queue_workers_max"])
     _refuse_clashes(entries, value is None)
     for entry in entries:
         entry["host_ports"] = host_ports(entry)

@@ -147,6 +147,40 @@ def test_queue_worker_ports_must_not_clash(second, message):
         deployments(two(**second), defaults=SERVER_DEFAULTS)
 
 
+def test_autoscaled_workers_reserve_ports_up_to_their_maximum():
+    alpha, beta = deployments(two(queue_workers=1, queue_workers_max=3, queue_port=8200), defaults=SERVER_DEFAULTS)
+    assert (alpha["queue_workers_max"], beta["queue_workers"], beta["queue_workers_max"]) == (0, 1, 3)
+    assert (alpha["autoscaled"], beta["autoscaled"]) == (False, True)
+    assert beta["host_ports"] == [8001, 8200, 8201, 8202]
+
+
+def test_a_maximum_of_zero_turns_autoscaling_off():
+    (entry,) = deployments(None, defaults=dict(SERVER_DEFAULTS, queue_workers=2, queue_workers_max=0))
+    assert (entry["queue_workers"], entry["queue_workers_max"], entry["autoscaled"], entry["host_ports"]) == (
+        2, 2, False, [8000, 8100, 8101])
+
+
+@pytest.mark.parametrize(
+    "second, message",
+    [
+        ({"queue_workers": 2, "queue_workers_max": 1}, r"\(beta\): queue_workers_max must be at least queue_workers \(2\), got 1"),
+        ({"queue_workers": 0, "queue_workers_max": 2},
+         r"\(beta\): queue_workers_max above queue_workers .* at least 1: scaling to zero workers loses background runs"),
+        ({"queue_workers": 1, "queue_workers_max": 65}, "queue_workers_max must be a whole number from 0 to 64"),
+        ({"queue_workers": 1, "queue_workers_max": 3, "queue_port": 7998}, r"port 8000 is already used"),
+    ],
+)
+def test_autoscaling_bounds_are_checked(second, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        deployments(two(**second), defaults=SERVER_DEFAULTS)
+
+
+def test_a_single_autoscaled_deployment_names_its_variable():
+    with pytest.raises(AnsibleFilterError, match="^langgraph_server_queue_workers_max above queue_workers autoscales "
+                                                 "the queue workers between the two, so queue_workers must be at least 1"):
+        deployments(None, defaults=dict(SERVER_DEFAULTS, queue_workers=0, queue_workers_max=4))
+
+
 def test_a_single_deployment_names_its_variables():
     with pytest.raises(AnsibleFilterError, match="^langgraph_server_queue_port: the queue workers' ports"):
         deployments(None, defaults=dict(SERVER_DEFAULTS, queue_workers=2, queue_port=7999))

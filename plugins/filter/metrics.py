@@ -1,6 +1,7 @@
 # Copyright: langgraph_ops maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Where a host's exporters listen, for the roles that scrape another host."""
+"""Where a host's exporters listen, for the roles that scrape another host, and
+where node exporter reads the figures the roles' own programs write."""
 
 from __future__ import annotations
 
@@ -15,12 +16,21 @@ EXPORTER_PORTS = {
     "proxy_metrics_port": 8404,
 }
 
+# The directory Debian's prometheus-node-exporter reads *.prom files from (its
+# textfile collector's compiled-in default; the package creates it).
+TEXTFILE_DIR = "/var/lib/prometheus/node-exporter"
+
 
 def exporter_ports(hostvars):
     """Each exporter port of a host: its inventory's value, else its role's default."""
     return {name: int(hostvars.get(name, default)) for name, default in EXPORTER_PORTS.items()}
 
 
+def textfile(name):
+    """The file node exporter's textfile collector reads the figures called NAME from."""
+    return f"{TEXTFILE_DIR}/{name}.prom"
+
+
 class FilterModule:
     def filters(self):
-        return {"exporter_ports": exporter_ports}
+        return {"exporter_ports": exporter_ports, "textfile": textfile}

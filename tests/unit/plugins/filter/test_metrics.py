@@ -7,7 +7,7 @@ import pathlib
 
 import yaml
 
-from metrics import EXPORTER_PORTS, exporter_ports
+from metrics import EXPORTER_PORTS, exporter_ports, textfile
 
 ROLES = pathlib.Path(__file__).parents[4] / "roles"
 
@@ -28,3 +28,7 @@ def test_the_defaults_are_the_roles_own():
     for role in ("monitoring", "postgresql", "redis", "proxy"):
         role_defaults.update(yaml.safe_load((ROLES / role / "defaults/main.yml").read_text()))
     assert EXPORTER_PORTS == {name: role_defaults[name] for name in EXPORTER_PORTS}
+
+
+def test_a_file_of_figures_is_in_node_exporters_textfile_directory():
+    assert textfile("langgraph-backup") == "/var/lib/prometheus/node-exporter/langgraph-backup.prom"

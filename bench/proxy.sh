@@ -7,11 +7,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
-  "$root/lab/deploy.sh" cluster >"$root/build/bench-proxy-deploy.log" 2>&1
-fi
-mkdir -p "$root/build/bench"
-address() { docker inspect -f "{{with index .NetworkSettings.Networks \"$2\"}}{{.IPAddress}}{{end}}" "$1"; }
+. "$root/bench/lab.sh"
+lab_cluster "$root/build/bench-proxy"
 # The proxy on its public address (its certificate names it), not through
 # the port Docker publishes on loopback, whose userland proxy would add a hop.
 exec python3 "$root/bench/proxy.py" --direct "http://$(address langgraph-lab-api1 langgraph-lab-private):8000" \

@@ -16,17 +16,14 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/build/bench-queue"
-mkdir -p "$work" "$root/build/bench"
-if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
-  "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
-fi
+. "$root/bench/lab.sh"
+lab_cluster "$work"
 export PATH="$root/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$root/build/installed"
 runs="${BENCH_BURST_RUNS:-80}"
 seconds="${BENCH_BURST_SECONDS:-8}"
-address() { docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab-private"}}{{.IPAddress}}{{end}}' "$1"; }
 servers=(langgraph-lab-api1 langgraph-lab-api2)
 exporters=()
-for host in "${servers[@]}"; do exporters+=(--workers "http://$(address "$host"):9100/metrics"); done
+for host in "${servers[@]}"; do exporters+=(--workers "http://$(address "$host" langgraph-lab-private):9100/metrics"); done
 
 site() {
   ansible-playbook -i "$root/lab/cluster.yml" -e "@$root/.cache/lab/secrets.yml" --limit langgraph_server "$@" \
@@ -46,7 +43,7 @@ for layout in fixed-min fixed-max autoscaled; do
   # Only the autoscaler reports its workers and goes back to the minimum.
   watch=()
   [ "$layout" = autoscaled ] && watch=("${exporters[@]}" --min 1 --back-to-min-seconds 120)
-  python3 "$root/bench/queue_burst.py" --url "http://$(address langgraph-lab-api1):8000" --runs "$runs" \
+  python3 "$root/bench/queue_burst.py" --url "http://$(address langgraph-lab-api1 langgraph-lab-private):8000" --runs "$runs" \
     --run-seconds "$seconds" "${watch[@]}" >"$work/$layout.json"
   python3 - "$work/queue.json" "$layout" "$work/$layout.json" <<'PY'
 import json, sys

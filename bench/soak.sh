@@ -13,10 +13,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/build/bench-soak"
-mkdir -p "$work" "$root/build/bench"
-if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
-  "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
-fi
+. "$root/bench/lab.sh"
+lab_cluster "$work"
 
 # The memory of each service, in MiB, as "host service MiB" lines: systemd's
 # count for a unit (page cache included), Docker's for a container.
@@ -40,7 +38,7 @@ for line in sys.stdin:
   done
 }
 
-address="$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' langgraph-lab-proxy)"
+proxy_address="$(address langgraph-lab-proxy langgraph-lab)"
 memory >"$work/memory-start.txt"
 [ -s "$work/memory-start.txt" ] || { echo "no memory figures" >&2; exit 1; }
 # "unix-time host service MiB" lines, until the load ends.
@@ -50,7 +48,7 @@ while sleep "${BENCH_SOAK_SAMPLE_SECONDS:-60}"; do
 done &
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
-python3 "$root/bench/load.py" --url "https://$address" --ca "$root/lab/.langgraph-tls/ca.crt" \
+python3 "$root/bench/load.py" --url "https://$proxy_address" --ca "$root/lab/.langgraph-tls/ca.crt" \
   --max-seconds "${BENCH_SOAK_SECONDS:-600}" --wait-clients 4 --stream-clients 2 --background-clients 4 \
   --read-clients 2 --out "$work/load.json" >/dev/null
 kill "$sampler" 2>/dev/null || true

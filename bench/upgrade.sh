@@ -28,9 +28,8 @@ work="$root/build/bench-upgrade"
 figures="$work/figures.json"
 mkdir -p "$work" "$root/build/bench"
 echo '[]' >"$figures"
-if [ "$(docker inspect -f '{{.State.Running}}' langgraph-lab-proxy 2>/dev/null)" != true ]; then
-  "$root/lab/deploy.sh" cluster >"$work/deploy.log" 2>&1
-fi
+. "$root/bench/lab.sh"
+lab_cluster "$work"
 export PATH="$root/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$root/build/installed"
 export LAB_SERVER_ARCHIVE="$root/.cache/lab/langgraph-lab-server.tar"
 
@@ -40,7 +39,7 @@ use() {
   shift
   inventories=("${@:3}")
   read -r -a servers <<<"$1"
-  proxy="https://$(docker inspect -f '{{with index .NetworkSettings.Networks "langgraph-lab"}}{{.IPAddress}}{{end}}' "$2")"
+  proxy="https://$(address "$2" langgraph-lab)"
   local host
   for host in "${servers[@]}"; do
     docker exec -i "$host" sh -c 'mkdir -p /var/tmp/lab-variant && cat >/var/tmp/lab-variant/Dockerfile &&

@@ -29,6 +29,7 @@ langgraph_queue_workers{deployment, state="running"|"desired"|"min"|"max"}.
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import os
@@ -38,6 +39,8 @@ import time
 import urllib.request
 
 METRIC = "langgraph_queue_workers"
+# What an answer that cannot be read raises: no answer, a cut one, not JSON.
+UNREADABLE = (OSError, http.client.HTTPException, ValueError, KeyError, TypeError)
 
 
 def needed_here(pending: int, running: int, jobs_per_worker: int, hosts: int, minimum: int, maximum: int) -> int:
@@ -87,12 +90,13 @@ def active(unit: str) -> bool:
 def runs_in_progress(url: str) -> int | None:
     try:
         return int(read_json(url)["workers"]["active"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except UNREADABLE:
         return None
 
 
 def systemctl(verb: str, unit: str) -> None:
-    done = subprocess.run(["systemctl", verb, unit], capture_output=True, text=True, check=False)
+    """Queues the job and returns: a worker's stop may take its runs' time."""
+    done = subprocess.run(["systemctl", "--no-block", verb, unit], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         log(f"systemctl {verb} {unit} failed: {done.stderr.strip()}")
 
@@ -107,7 +111,7 @@ def step(deployment: Deployment, cooldown: float, now: float) -> tuple[int, int]
     try:
         queue = read_json(deployment.api)["queue"]
         pending, in_flight = int(queue["n_pending"]), int(queue["n_running"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except UNREADABLE as error:
         # The API restarting, or an upgrade: keep what runs.
         log(f"{deployment.name}: cannot read the queue ({error}); keeping {len(up)} workers")
         return len(up), deployment.desired
@@ -140,13 +144,15 @@ def scale_down(deployment: Deployment, up: list[int], target: int, now: float, w
     chosen = sorted(above, key=lambda port: (bool(runs[port]), -port))[: len(up) - target]
     idle, overdue, busy = [], [], []
     for port in chosen:
-        if not runs[port]:
+        # Read again just before the stop: an idle worker may have taken a run since.
+        in_progress = runs[port] or runs_in_progress(deployment.worker_metrics.format(port=port))
+        if not in_progress:
             idle.append(port)
         elif now - deployment.draining_since.get(port, now) >= deployment.drain_timeout:
             overdue.append(port)
         else:
             busy.append(port)
-    for port in idle + overdue:
+            continue
         systemctl("stop", deployment.unit.format(port=port))
     # Told when it stops a worker or starts draining others, not every round.
     if idle or overdue or set(busy) != set(deployment.draining_since):
@@ -182,7 +188,10 @@ def main() -> int:
     while True:
         now = time.monotonic()
         figures = [(deployment, step(deployment, cooldown, now)[0]) for deployment in deployments]
-        write_textfile(config.get("textfile", ""), figures)
+        try:
+            write_textfile(config.get("textfile", ""), figures)
+        except OSError as error:
+            log(f"cannot write {config.get('textfile')}: {error}")
         time.sleep(max(0.0, interval - (time.monotonic() - now)))
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
 import pathlib
 
@@ -100,11 +101,21 @@ def test_the_minimums_workers_are_never_stopped(monkeypatch):
     assert host.logged[-1].endswith("stopped idle ports []; draining ports [8102], stopped once they have no run in progress")
 
 
-def test_a_queue_that_cannot_be_read_keeps_the_workers(monkeypatch):
+def test_a_worker_that_takes_a_run_just_before_its_stop_is_drained_instead(monkeypatch):
+    host = Host(monkeypatch, up=[8100, 8101], pending=0, running_runs=0)
+    readings = iter([0, 1])  # idle when the workers are sorted, busy when read again before the stop
+    monkeypatch.setattr(autoscaler, "runs_in_progress", lambda url: next(readings))
+    assert autoscaler.step(autoscaler.Deployment(SETTINGS), cooldown=0, now=0) == (2, 1)
+    assert host.calls == []
+    assert host.logged[-1].endswith("stopped idle ports []; draining ports [8101], stopped once they have no run in progress")
+
+
+@pytest.mark.parametrize("error", [OSError("connection refused"), http.client.IncompleteRead(b""), ValueError("not JSON")])
+def test_a_queue_that_cannot_be_read_keeps_the_workers(monkeypatch, error):
     host = Host(monkeypatch, up=[8100, 8101], pending=0, running_runs=0)
 
     def unreadable(url):
-        raise OSError("connection refused")
+        raise error
 
     monkeypatch.setattr(autoscaler, "read_json", unreadable)
     assert autoscaler.step(autoscaler.Deployment(SETTINGS), cooldown=0, now=100) == (2, 1)

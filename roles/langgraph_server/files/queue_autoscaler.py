@@ -15,7 +15,8 @@ Scaling up starts the next instances of the worker unit (<unit>@<port>) at
 once, the lowest free ports first. Scaling down waits until fewer workers were
 needed for `cooldown` seconds on end, then drains workers above the minimum's
 ports, idle ones first, then the highest: each stops once it reports no run
-in progress (its own GET /metrics?format=json, workers.active), or after
+in progress (its own GET /metrics?format=json, workers.active; none when the
+queue has no run running), or after
 `drain_timeout` seconds anyway, its runs going back to the queue, where other
 workers take them (as the upgrade's drain does). Instances it starts are not
 enabled: after a reboot the host starts its minimum, and the autoscaler takes
@@ -94,6 +95,21 @@ def runs_in_progress(url: str) -> int | None:
         return None
 
 
+def queue_running(url: str) -> int | None:
+    try:
+        return int(read_json(url)["queue"]["n_running"])
+    except UNREADABLE:
+        return None
+
+
+def worker_runs(deployment: Deployment, port: int) -> int | None:
+    """The runs a worker reports in progress, or 0 when the shared queue has
+    none running: a worker can go on counting a run that has ended. Read in
+    this order, a run the worker takes in between is running in the queue."""
+    runs = runs_in_progress(deployment.worker_metrics.format(port=port))
+    return 0 if runs and queue_running(deployment.api) == 0 else runs
+
+
 def systemctl(verb: str, unit: str) -> None:
     """Queues the job and returns: a worker's stop may take its runs' time."""
     done = subprocess.run(["systemctl", "--no-block", verb, unit], capture_output=True, text=True, check=False)
@@ -140,12 +156,12 @@ def scale_down(deployment: Deployment, up: list[int], target: int, now: float, w
     (its runs go back to the queue). Idle ones go first, then the highest ports.
     Returns the ports stopped."""
     above = [port for port in up if port >= deployment.first_autoscaled]
-    runs = {port: runs_in_progress(deployment.worker_metrics.format(port=port)) for port in above}
+    runs = {port: worker_runs(deployment, port) for port in above}
     chosen = sorted(above, key=lambda port: (bool(runs[port]), -port))[: len(up) - target]
     idle, overdue, busy = [], [], []
     for port in chosen:
         # Read again just before the stop: an idle worker may have taken a run since.
-        in_progress = runs[port] or runs_in_progress(deployment.worker_metrics.format(port=port))
+        in_progress = runs[port] or worker_runs(deployment, port)
         if not in_progress:
             idle.append(port)
         elif now - deployment.draining_since.get(port, now) >= deployment.drain_timeout:

@@ -102,12 +102,19 @@ def test_the_minimums_workers_are_never_stopped(monkeypatch):
 
 
 def test_a_worker_that_takes_a_run_just_before_its_stop_is_drained_instead(monkeypatch):
-    host = Host(monkeypatch, up=[8100, 8101], pending=0, running_runs=0)
+    host = Host(monkeypatch, up=[8100, 8101], pending=0, running_runs=1)
     readings = iter([0, 1])  # idle when the workers are sorted, busy when read again before the stop
     monkeypatch.setattr(autoscaler, "runs_in_progress", lambda url: next(readings))
     assert autoscaler.step(autoscaler.Deployment(SETTINGS), cooldown=0, now=0) == (2, 1)
     assert host.calls == []
     assert host.logged[-1].endswith("stopped idle ports []; draining ports [8101], stopped once they have no run in progress")
+
+
+def test_a_worker_that_counts_a_run_the_queue_no_longer_runs_is_idle(monkeypatch):
+    # Its own figure says one run, but no run of the shared queue is running.
+    host = Host(monkeypatch, up=[8100, 8101], pending=0, running_runs=0, busy={8101: 1})
+    assert autoscaler.step(autoscaler.Deployment(SETTINGS), cooldown=0, now=0) == (1, 1)
+    assert host.calls == [("stop", "d-queue@8101.service")]
 
 
 @pytest.mark.parametrize("error", [OSError("connection refused"), http.client.IncompleteRead(b""), ValueError("not JSON")])

@@ -7,7 +7,9 @@ queue from the host's own API (GET /metrics?format=json: queue.n_pending and
 queue.n_running, the counts of every host's runs), works out how many workers
 the whole queue needs (one per `jobs_per_worker` runs), and keeps this host's
 share of them running (that number divided by the `hosts` that run the
-deployment, rounded up) between `min` and `max`. Every host computes the same
+deployment, rounded up) between `min` and `max`, as two readings in a row
+agree (the lower of the two: a run taken while the runtime counts may be
+counted both pending and running). Every host computes the same
 number from the same queue, so hosts do not fight over it, and together they
 run at least what the queue needs.
 
@@ -65,6 +67,7 @@ class Deployment:
         self.drain_timeout = float(settings["drain_timeout"])
         self.fewer_since: float | None = None
         self.desired = self.minimum
+        self.needed_before: int | None = None
         # The workers a scale-down is draining, since when.
         self.draining_since: dict[int, float] = {}
 
@@ -131,8 +134,12 @@ def step(deployment: Deployment, cooldown: float, now: float) -> tuple[int, int]
         # The API restarting, or an upgrade: keep what runs.
         log(f"{deployment.name}: cannot read the queue ({error}); keeping {len(up)} workers")
         return len(up), deployment.desired
-    deployment.desired = needed_here(pending, in_flight, deployment.jobs_per_worker, deployment.hosts,
-                                     deployment.minimum, deployment.maximum)
+    # What two readings in a row agree on: the runtime may count pending and
+    # running runs in two queries, so a run taken between them counts twice.
+    needed = needed_here(pending, in_flight, deployment.jobs_per_worker, deployment.hosts,
+                         deployment.minimum, deployment.maximum)
+    deployment.desired = min(needed, needed if deployment.needed_before is None else deployment.needed_before)
+    deployment.needed_before = needed
     target = deployment.target(now, len(up), deployment.desired, cooldown)
     figures = (f"pending={pending} running_runs={in_flight} jobs_per_worker={deployment.jobs_per_worker} "
                f"hosts={deployment.hosts} min={deployment.minimum} max={deployment.maximum} workers={len(up)}")

@@ -46,9 +46,9 @@ class Host:
 
     def __init__(self, monkeypatch, up, pending, running_runs, busy=None):
         self.up, self.busy, self.calls = set(up), busy or {}, []
-        queue = {"queue": {"n_pending": pending, "n_running": running_runs}}
+        self.queue = {"queue": {"n_pending": pending, "n_running": running_runs}}
         monkeypatch.setattr(autoscaler, "active", lambda unit: int(unit.split("@")[1].split(".")[0]) in self.up)
-        monkeypatch.setattr(autoscaler, "read_json", lambda url: queue)
+        monkeypatch.setattr(autoscaler, "read_json", lambda url: self.queue)
         monkeypatch.setattr(autoscaler, "runs_in_progress", lambda url: self.busy.get(int(url.split(":")[-1].split("/")[0]), 0))
         monkeypatch.setattr(autoscaler, "systemctl", lambda verb, unit: self.calls.append((verb, unit)))
         self.logged = []
@@ -59,6 +59,19 @@ def test_a_burst_starts_the_next_ports_at_once(monkeypatch):
     host = Host(monkeypatch, up=[8100], pending=60, running_runs=0)
     assert autoscaler.step(autoscaler.Deployment(SETTINGS), cooldown=60, now=0) == (3, 3)
     assert host.calls == [("start", "d-queue@8101.service"), ("start", "d-queue@8102.service")]
+
+
+def test_a_reading_that_counts_runs_twice_starts_nothing(monkeypatch):
+    # 40 runs need two workers per host; one reading counts 20 of them both pending and running.
+    deployment = autoscaler.Deployment(SETTINGS)
+    host = Host(monkeypatch, up=[8100, 8101], pending=20, running_runs=20)
+    assert autoscaler.step(deployment, cooldown=60, now=0) == (2, 2)
+    host.queue["queue"] = {"n_pending": 20, "n_running": 40}
+    assert autoscaler.step(deployment, cooldown=60, now=2) == (2, 2)
+    assert host.calls == []
+    # Two readings in a row that need more start them.
+    assert autoscaler.step(deployment, cooldown=60, now=4) == (3, 3)
+    assert host.calls == [("start", "d-queue@8102.service")]
 
 
 def test_scaling_down_stops_idle_workers_first_and_drains_busy_ones(monkeypatch):

@@ -57,6 +57,11 @@ options:
       group: {description: Its group., type: str, default: root}
       mode: {description: Its mode in octal., type: str, default: "0644"}
       state: {description: Whether it is there., type: str, choices: [present, absent], default: present}
+      validate:
+        description:
+          - A command that checks the new content before it replaces the file, with C(%s) for the
+            path of a temporary copy; the file is left as it was when it fails. Not run in check mode.
+        type: str
   units:
     description: systemd units to enable or disable, and to start, restart or stop.
     type: list
@@ -178,6 +183,8 @@ def ensure_file(module, spec, diffs):
             with os.fdopen(descriptor, "wb") as written:
                 written.write(wanted)
             set_attributes(temporary, spec["owner"], spec["group"], spec["mode"])
+            if spec["validate"]:
+                check_content(module, spec["validate"], temporary, path)
             module.atomic_move(temporary, path, unsafe_writes=False)
             # atomic_move keeps the old file's attributes where there was one.
             set_attributes(path, spec["owner"], spec["group"], spec["mode"])
@@ -187,6 +194,13 @@ def ensure_file(module, spec, diffs):
             set_attributes(path, spec["owner"], spec["group"], spec["mode"])
         return True
     return False
+
+
+def check_content(module, command, temporary, path):
+    rc, out, err = module.run_command(command.replace("%s", temporary))
+    if rc != 0:
+        os.remove(temporary)
+        module.fail_json(msg="%s: the new content failed its check (%s): %s" % (path, command, (err or out).strip()), rc=rc)
 
 
 def systemctl(module, *args):
@@ -253,7 +267,8 @@ def main():
                 owner=dict(type="str", default="root"),
                 group=dict(type="str", default="root"),
                 mode=dict(type="str", default="0644"),
-                state=dict(type="str", choices=["present", "absent"], default="present")),
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+                validate=dict(type="str")),
                 mutually_exclusive=[["content", "secret_content"]]),
             units=dict(type="list", elements="dict", default=[], options=dict(
                 name=dict(type="str", required=True),

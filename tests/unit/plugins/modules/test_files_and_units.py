@@ -95,3 +95,14 @@ def test_content_and_secret_content_are_exclusive(tmp_path):
     result = run(tmp_path, files=[{"path": str(tmp_path / "x"), "content": "a", "secret_content": "b"}])
     assert result["failed"] is True
     assert "mutually exclusive" in result["msg"]
+
+
+def test_content_that_fails_its_check_leaves_the_file(tmp_path):
+    target = tmp_path / "a.conf"
+    target.write_text("good\n")
+    result = run(tmp_path, files=[a_file(target, "bad\n", validate="grep -q good %s")])
+    assert result["failed"] is True
+    assert "failed its check" in result["msg"]
+    assert target.read_text() == "good\n"
+    assert sorted(os.listdir(tmp_path)) == ["a.conf", "args.json"]
+    assert run(tmp_path, files=[a_file(target, "good again\n", validate="grep -q good %s")])["changed"] is True

@@ -39,8 +39,8 @@ options:
     default: []
     suboptions:
       path: {description: The directory., type: path, required: true}
-      owner: {description: Its owner., type: str, default: root}
-      group: {description: Its group., type: str, default: root}
+      owner: {description: Its owner; an empty string leaves it as it is., type: str, default: root}
+      group: {description: Its group; an empty string leaves it as it is., type: str, default: root}
       mode: {description: Its mode in octal., type: str, default: "0755"}
   files:
     description: Files to write with this content, owner, group and mode, or to remove.
@@ -53,8 +53,8 @@ options:
       secret_content:
         description: Its whole content, for a file that holds secrets - never shown, in a diff or in the task's arguments.
         type: str
-      owner: {description: Its owner., type: str, default: root}
-      group: {description: Its group., type: str, default: root}
+      owner: {description: Its owner; an empty string leaves it as it is., type: str, default: root}
+      group: {description: Its group; an empty string leaves it as it is., type: str, default: root}
       mode: {description: Its mode in octal., type: str, default: "0644"}
       state: {description: Whether it is there., type: str, choices: [present, absent], default: present}
       validate:
@@ -128,14 +128,19 @@ RUNNING = ("active", "activating", "reloading")
 ENABLED = ("enabled", "enabled-runtime", "static", "alias", "indirect", "generated")
 
 
+def ids(owner, group):
+    """The user and group IDs to give, -1 for one left as it is (given as "")."""
+    return (pwd.getpwnam(owner).pw_uid if owner else -1, grp.getgrnam(group).gr_gid if group else -1)
+
+
 def attributes_differ(path, owner, group, mode):
     found = os.lstat(path)
-    return (found.st_uid != pwd.getpwnam(owner).pw_uid or found.st_gid != grp.getgrnam(group).gr_gid
-            or stat.S_IMODE(found.st_mode) != int(mode, 8))
+    uid, gid = ids(owner, group)
+    return uid not in (-1, found.st_uid) or gid not in (-1, found.st_gid) or stat.S_IMODE(found.st_mode) != int(mode, 8)
 
 
 def set_attributes(path, owner, group, mode):
-    os.chown(path, pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid)
+    os.chown(path, *ids(owner, group))
     os.chmod(path, int(mode, 8))
 
 

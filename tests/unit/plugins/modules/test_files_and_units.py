@@ -106,3 +106,11 @@ def test_content_that_fails_its_check_leaves_the_file(tmp_path):
     assert target.read_text() == "good\n"
     assert sorted(os.listdir(tmp_path)) == ["a.conf", "args.json"]
     assert run(tmp_path, files=[a_file(target, "good again\n", validate="grep -q good %s")])["changed"] is True
+
+
+def test_an_empty_owner_and_group_are_left_as_they_are(tmp_path):
+    target = tmp_path / "targets.json"
+    result = run(tmp_path, files=[{"path": str(target), "content": "[]\n", "owner": "", "group": ""}])
+    assert result["changed_paths"] == [str(target)]
+    assert (os.stat(target).st_uid, os.stat(target).st_gid) == (os.getuid(), os.getgid())
+    assert run(tmp_path, files=[{"path": str(target), "content": "[]\n", "owner": "", "group": ""}])["changed"] is False

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: files_and_units
 short_description: Put a role's directories, files and systemd units in their state in one call
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Reads the directories, files and units a role manages in one call and changes only what
     differs, in this order - directories, files, C(systemctl daemon-reload) when a file under a

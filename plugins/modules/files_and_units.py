@@ -57,6 +57,10 @@ options:
       group: {description: Its group; an empty string leaves it as it is., type: str, default: root}
       mode: {description: Its mode in octal., type: str, default: "0644"}
       state: {description: Whether it is there., type: str, choices: [present, absent], default: present}
+      backup:
+        description: Keep a copy of the file as it was, when it changes; RV(backup_files) names it.
+        type: bool
+        default: false
       validate:
         description:
           - A command that checks the new content before it replaces the file, with C(%s) for the
@@ -108,6 +112,10 @@ changed_paths:
   returned: always
   type: list
   elements: str
+backup_files:
+  description: The copy kept of each changed file with O(files[].backup), by the file's path.
+  returned: always
+  type: dict
 units_changed:
   description: What was done to each unit, as C(<action> <unit>) (enable, disable, start, restart, reload, stop).
   returned: always
@@ -158,7 +166,7 @@ def ensure_directory(module, spec):
     return False
 
 
-def ensure_file(module, spec, diffs):
+def ensure_file(module, spec, diffs, backups):
     path = spec["path"]
     exists = os.path.lexists(path)
     if spec["state"] == "absent":
@@ -190,6 +198,8 @@ def ensure_file(module, spec, diffs):
             set_attributes(temporary, spec["owner"], spec["group"], spec["mode"])
             if spec["validate"]:
                 check_content(module, spec["validate"], temporary, path)
+            if spec["backup"] and exists:
+                backups[path] = module.backup_local(path)
             module.atomic_move(temporary, path, unsafe_writes=False)
             # atomic_move keeps the old file's attributes where there was one.
             set_attributes(path, spec["owner"], spec["group"], spec["mode"])
@@ -273,6 +283,7 @@ def main():
                 group=dict(type="str", default="root"),
                 mode=dict(type="str", default="0644"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
+                backup=dict(type="bool", default=False),
                 validate=dict(type="str")),
                 mutually_exclusive=[["content", "secret_content"]]),
             units=dict(type="list", elements="dict", default=[], options=dict(
@@ -285,19 +296,19 @@ def main():
         ),
         supports_check_mode=True,
     )
-    changed_paths, diffs = [], []
+    changed_paths, diffs, backups = [], [], {}
     for spec in module.params["directories"]:
         if ensure_directory(module, spec):
             changed_paths.append(spec["path"])
     for spec in module.params["files"]:
-        if ensure_file(module, spec, diffs):
+        if ensure_file(module, spec, diffs, backups):
             changed_paths.append(spec["path"])
     unit_files = [path for path in changed_paths if path.startswith(SYSTEMD_DIRECTORIES)]
     if unit_files and not module.check_mode:
         systemctl(module, "daemon-reload")
     units_changed = ensure_units(module, module.params["units"], changed_paths)
     module.exit_json(changed=bool(changed_paths or units_changed), changed_paths=changed_paths,
-                     units_changed=units_changed, diff=diffs)
+                     backup_files=backups, units_changed=units_changed, diff=diffs)
 
 
 if __name__ == "__main__":

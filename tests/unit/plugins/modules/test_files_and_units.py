@@ -114,3 +114,13 @@ def test_an_empty_owner_and_group_are_left_as_they_are(tmp_path):
     assert result["changed_paths"] == [str(target)]
     assert (os.stat(target).st_uid, os.stat(target).st_gid) == (os.getuid(), os.getgid())
     assert run(tmp_path, files=[{"path": str(target), "content": "[]\n", "owner": "", "group": ""}])["changed"] is False
+
+
+def test_backup_keeps_the_file_as_it_was(tmp_path):
+    target = tmp_path / "users.acl"
+    target.write_text("user old\n")
+    result = run(tmp_path, files=[a_file(target, "user new\n", backup=True)])
+    kept = result["backup_files"][str(target)]
+    assert open(kept).read() == "user old\n"
+    assert target.read_text() == "user new\n"
+    assert run(tmp_path, files=[a_file(target, "user new\n", backup=True)])["backup_files"] == {}

@@ -267,8 +267,18 @@ def ensure_units(module, units, changed_paths):
     return done
 
 
+class FilesAndUnitsModule(AnsibleModule):
+    def _log_invocation(self):
+        # The log of the target (the journal) would get str() of the files, whose
+        # escaped newlines keep no_log from finding a multi-line secret_content:
+        # only the paths and the units are logged.
+        self.log("Invoked with directories=%s files=%s units=%s" % (
+            [spec["path"] for spec in self.params["directories"]], [spec["path"] for spec in self.params["files"]],
+            [unit["name"] for unit in self.params["units"]]))
+
+
 def main():
-    module = AnsibleModule(
+    module = FilesAndUnitsModule(
         argument_spec=dict(
             directories=dict(type="list", elements="dict", default=[], options=dict(
                 path=dict(type="path", required=True),

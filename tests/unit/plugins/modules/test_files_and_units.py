@@ -124,3 +124,22 @@ def test_backup_keeps_the_file_as_it_was(tmp_path):
     assert open(kept).read() == "user old\n"
     assert target.read_text() == "user new\n"
     assert run(tmp_path, files=[a_file(target, "user new\n", backup=True)])["backup_files"] == {}
+
+
+def test_the_target_log_gets_the_paths_only(tmp_path, monkeypatch):
+    """AnsibleModule logs each invocation on the target (syslog, the journal)."""
+    sys.path.insert(0, os.path.dirname(MODULE))
+    import files_and_units
+
+    logged = []
+    monkeypatch.setattr(files_and_units.FilesAndUnitsModule, "log", lambda self, msg, log_args=None: logged.append(msg))
+    target = tmp_path / "server.env"
+    arguments = {"files": [{"path": str(target), "secret_content": "A=1\nPASSWORD=s3cret\n", "owner": OWNER, "group": GROUP}]}
+    (tmp_path / "args.json").write_text(json.dumps({"ANSIBLE_MODULE_ARGS": arguments}))
+    monkeypatch.setattr(sys, "argv", [MODULE, str(tmp_path / "args.json")])
+    try:
+        files_and_units.main()
+    except SystemExit:
+        pass
+    assert logged and all("s3cret" not in message for message in logged)
+    assert str(target) in logged[0]

@@ -41,7 +41,7 @@ options:
       path: {description: The directory., type: path, required: true}
       owner: {description: Its owner; an empty string leaves it as it is., type: str, default: root}
       group: {description: Its group; an empty string leaves it as it is., type: str, default: root}
-      mode: {description: Its mode in octal., type: str, default: "0755"}
+      mode: {description: Its mode in octal; an empty string leaves it as it is (a new one gets the umask's)., type: str, default: "0755"}
   files:
     description: Files to write with this content, owner, group and mode, or to remove.
     type: list
@@ -55,7 +55,7 @@ options:
         type: str
       owner: {description: Its owner; an empty string leaves it as it is., type: str, default: root}
       group: {description: Its group; an empty string leaves it as it is., type: str, default: root}
-      mode: {description: Its mode in octal., type: str, default: "0644"}
+      mode: {description: Its mode in octal; an empty string leaves it as it is (a new one gets 0600)., type: str, default: "0644"}
       state: {description: Whether it is there., type: str, choices: [present, absent], default: present}
       backup:
         description: Keep a copy of the file as it was, when it changes; RV(backup_files) names it.
@@ -144,12 +144,23 @@ def ids(owner, group):
 def attributes_differ(path, owner, group, mode):
     found = os.lstat(path)
     uid, gid = ids(owner, group)
-    return uid not in (-1, found.st_uid) or gid not in (-1, found.st_gid) or stat.S_IMODE(found.st_mode) != int(mode, 8)
+    return (uid not in (-1, found.st_uid) or gid not in (-1, found.st_gid)
+            or (mode != "" and stat.S_IMODE(found.st_mode) != int(mode, 8)))
 
 
 def set_attributes(path, owner, group, mode):
     os.chown(path, *ids(owner, group))
-    os.chmod(path, int(mode, 8))
+    if mode != "":
+        os.chmod(path, int(mode, 8))
+
+
+def correct_attributes(module, spec):
+    """Give an existing path its owner, group and mode; whether it had others."""
+    if not attributes_differ(spec["path"], spec["owner"], spec["group"], spec["mode"]):
+        return False
+    if not module.check_mode:
+        set_attributes(spec["path"], spec["owner"], spec["group"], spec["mode"])
+    return True
 
 
 def ensure_directory(module, spec):
@@ -159,11 +170,7 @@ def ensure_directory(module, spec):
             os.makedirs(path)
             set_attributes(path, spec["owner"], spec["group"], spec["mode"])
         return True
-    if attributes_differ(path, spec["owner"], spec["group"], spec["mode"]):
-        if not module.check_mode:
-            set_attributes(path, spec["owner"], spec["group"], spec["mode"])
-        return True
-    return False
+    return correct_attributes(module, spec)
 
 
 def ensure_file(module, spec, diffs, backups):
@@ -191,30 +198,32 @@ def ensure_file(module, spec, diffs, backups):
             diffs.append({"before_header": path, "after_header": path,
                           "before": before.decode(errors="replace"), "after": text})
         if not module.check_mode:
+            ids(spec["owner"], spec["group"])  # an unknown one fails before anything is written
             directory = os.path.dirname(path)
             descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path))
-            with os.fdopen(descriptor, "wb") as written:
-                written.write(wanted)
-            set_attributes(temporary, spec["owner"], spec["group"], spec["mode"])
-            if spec["validate"]:
-                check_content(module, spec["validate"], temporary, path)
-            if spec["backup"] and exists:
-                backups[path] = module.backup_local(path)
-            module.atomic_move(temporary, path, unsafe_writes=False)
+            try:
+                with os.fdopen(descriptor, "wb") as written:
+                    written.write(wanted)
+                set_attributes(temporary, spec["owner"], spec["group"], spec["mode"])
+                if spec["validate"]:
+                    check_content(module, spec["validate"], temporary, path)
+                if spec["backup"] and exists:
+                    backups[path] = module.backup_local(path)
+                module.atomic_move(temporary, path, unsafe_writes=False)
+            finally:
+                # Left only when something failed: it may hold secrets.
+                if os.path.lexists(temporary):
+                    os.remove(temporary)
             # atomic_move keeps the old file's attributes where there was one.
             set_attributes(path, spec["owner"], spec["group"], spec["mode"])
         return True
-    if attributes_differ(path, spec["owner"], spec["group"], spec["mode"]):
-        if not module.check_mode:
-            set_attributes(path, spec["owner"], spec["group"], spec["mode"])
-        return True
-    return False
+    return correct_attributes(module, spec)
 
 
 def check_content(module, command, temporary, path):
     rc, out, err = module.run_command(command.replace("%s", temporary))
     if rc != 0:
-        os.remove(temporary)
+        os.remove(temporary)  # fail_json exits at once
         module.fail_json(msg="%s: the new content failed its check (%s): %s" % (path, command, (err or out).strip()), rc=rc)
 
 
@@ -246,10 +255,12 @@ def ensure_units(module, units, changed_paths):
             # In check mode the unit may come with a package or file not there yet.
             if not module.check_mode:
                 module.fail_json(msg="systemd has no unit %s" % name)
-        if unit["enabled"] is not None:
-            enabled = found.get("UnitFileState", "") in ENABLED
-            if unit["enabled"] != enabled:
-                done.append(("enable " if unit["enabled"] else "disable ") + name)
+        state = found.get("UnitFileState", "")
+        if unit["enabled"] and state not in ENABLED:
+            done.append("enable " + name)
+        # A static, generated or alias unit cannot be disabled: it is left alone.
+        elif unit["enabled"] is False and state in ("enabled", "enabled-runtime"):
+            done.append("disable " + name)
         running = found.get("ActiveState", "") in RUNNING
         if unit["state"] == "started":
             if not running:
@@ -307,12 +318,16 @@ def main():
         supports_check_mode=True,
     )
     changed_paths, diffs, backups = [], [], {}
-    for spec in module.params["directories"]:
-        if ensure_directory(module, spec):
-            changed_paths.append(spec["path"])
-    for spec in module.params["files"]:
-        if ensure_file(module, spec, diffs, backups):
-            changed_paths.append(spec["path"])
+    try:
+        for spec in module.params["directories"]:
+            if ensure_directory(module, spec):
+                changed_paths.append(spec["path"])
+        for spec in module.params["files"]:
+            if ensure_file(module, spec, diffs, backups):
+                changed_paths.append(spec["path"])
+    except (OSError, KeyError) as error:
+        # KeyError: an owner or group the host does not know.
+        module.fail_json(msg="%s: %s" % (spec["path"], error), changed_paths=changed_paths)
     unit_files = [path for path in changed_paths if path.startswith(SYSTEMD_DIRECTORIES)]
     if unit_files and not module.check_mode:
         systemctl(module, "daemon-reload")

@@ -143,3 +143,23 @@ def test_the_target_log_gets_the_paths_only(tmp_path, monkeypatch):
         pass
     assert logged and all("s3cret" not in message for message in logged)
     assert str(target) in logged[0]
+
+
+def test_a_missing_directory_or_owner_is_a_clear_error(tmp_path):
+    missing = tmp_path / "nowhere" / "a.conf"
+    result = run(tmp_path, files=[a_file(missing, "x\n")])
+    assert result["failed"] is True
+    assert result["msg"].startswith(str(missing) + ":")
+    unknown = run(tmp_path, files=[{"path": str(tmp_path / "b.conf"), "content": "x\n", "owner": "no-such-user"}])
+    assert unknown["failed"] is True
+    assert "no-such-user" in unknown["msg"]
+    assert sorted(os.listdir(tmp_path)) == ["args.json"]
+
+
+def test_an_empty_mode_leaves_a_directory_as_it_is(tmp_path):
+    directory = tmp_path / "targets"
+    directory.mkdir()
+    os.chmod(directory, 0o2775)
+    wanted = {"directories": [{"path": str(directory), "owner": "", "group": "", "mode": ""}]}
+    assert run(tmp_path, **wanted)["changed"] is False
+    assert stat.S_IMODE(os.stat(directory).st_mode) == 0o2775

@@ -121,6 +121,11 @@ units_changed:
   returned: always
   type: list
   elements: str
+started:
+  description: The units this call started or restarted, which read the files as they are now.
+  returned: always
+  type: list
+  elements: str
 """
 
 import grp
@@ -332,8 +337,9 @@ def main():
     if unit_files and not module.check_mode:
         systemctl(module, "daemon-reload")
     units_changed = ensure_units(module, module.params["units"], changed_paths)
+    started = [action.split(" ", 1)[1] for action in units_changed if action.startswith(("start ", "restart "))]
     module.exit_json(changed=bool(changed_paths or units_changed), changed_paths=changed_paths,
-                     backup_files=backups, units_changed=units_changed, diff=diffs)
+                     backup_files=backups, units_changed=units_changed, started=started, diff=diffs)
 
 
 if __name__ == "__main__":

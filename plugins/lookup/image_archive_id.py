@@ -4,7 +4,8 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: image_archive_id
-author: langgraph_ops maintainers
+author:
+  - langgraph_ops maintainers (@langgraph-ops)
 version_added: 0.2.0
 short_description: The image ID a docker save archive on the controller loads as
 description:

@@ -11,8 +11,9 @@ short_description: The image ID a docker save archive on the controller loads as
 description:
   - Reads C(manifest.json) of each archive (a C(docker save) tar file, also compressed) and returns
     the ID of its first image (C(sha256:<hex>)), as C(docker image inspect) shows it once it is
-    loaded. Only the members' headers are read up to the manifest, not the layers, so a rerun
-    decides "already loaded" without reading the whole archive.
+    loaded. Of an uncompressed archive only the members' headers are read up to the manifest, not
+    the layers, so a rerun decides "already loaded" without reading the whole archive; a
+    compressed one is decompressed up to the manifest.
 options:
   _terms:
     description: Paths of archives on the controller.
@@ -51,7 +52,7 @@ def archive_image_id(path):
                     config = manifest[0]["Config"]
                     return "sha256:" + os.path.basename(config).removesuffix(".json")
     except (OSError, tarfile.TarError, ValueError, KeyError, IndexError, TypeError) as error:
-        raise AnsibleLookupError("%s: not a docker save archive with a manifest.json (%s)" % (path, error)) from error
+        raise AnsibleLookupError("%s: not a docker save archive with a manifest.json" % path) from error
     raise AnsibleLookupError("%s: not a docker save archive with a manifest.json" % path)
 
 

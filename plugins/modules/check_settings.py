@@ -11,8 +11,8 @@ version_added: 0.3.0
 description:
   - Evaluates each check's expressions on the controller, in order, and fails with the message of
     every check that does not hold, one per line. Changes nothing and needs no connection.
-  - A check's message is rendered only when the check fails (ansible-core 2.19 and later), so it
-    may use values that exist only then.
+  - On ansible-core 2.19 and later a check's message is rendered only when the check fails; earlier
+    versions render every message first, so a message must render for good settings too.
   - An expression that cannot be evaluated fails the task with its error, unless an earlier check
     already failed; its message then stands for both.
 author:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -27,7 +28,8 @@ def fixture_play(tmp_path):
         playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [task]}]))
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"), ANSIBLE_STDOUT_CALLBACK="json",
                    ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
-        done = subprocess.run(["ansible-playbook", str(playbook)], capture_output=True, text=True, env=env, check=False)
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         return json.loads(done.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
     return play
 

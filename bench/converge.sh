@@ -9,7 +9,9 @@
 # For each: the first converge (site on a fresh host) and an idempotent rerun,
 # in seconds, with the number of tasks run and the slowest ten; then the time
 # from systemctl restart of the server unit to GET /ok 200 (median of
-# BENCH_RESTARTS, default 5). The figures also go to build/bench/converge.json.
+# BENCH_RESTARTS, default 5), and over SSH what one module call and one step
+# on the controller cost on this machine (call_cost). The figures also go to
+# build/bench/converge.json.
 # Needs the lab images (tests/run.sh images, or lab/deploy.sh, builds them).
 set -euo pipefail
 
@@ -89,6 +91,39 @@ EOF
 
   recap "$log.first" "$connection" first_converge "$first"
   recap "$log.rerun" "$connection" rerun "$second"
+  [ "$connection" = ssh ] && call_cost "$log.calls"
+  return 0
+}
+
+# What this machine and network make of one step, so that converge figures
+# from different machines compare: one module call on the host over SSH
+# (ping, with sudo) and one step on the controller alone (set_fact), each the
+# median of 20 tasks of a playbook with the converge's connection settings.
+call_cost() {
+  local log="$1" playbook="$root/build/bench-calls.yml"
+  python3 - "$playbook" <<'PY'
+import sys
+tasks = ["    - name: warm\n      ansible.builtin.ping:\n"]
+tasks += [f"    - name: call {i}\n      ansible.builtin.ping:\n" for i in range(20)]
+tasks += [f"    - name: step {i}\n      ansible.builtin.set_fact:\n        bench_step: {i}\n" for i in range(20)]
+tasks += ["    - name: end\n      ansible.builtin.ping:\n"]
+open(sys.argv[1], "w").write("- hosts: all\n  gather_facts: false\n  become: true\n  tasks:\n" + "".join(tasks))
+PY
+  ANSIBLE_PIPELINING=true ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=60s" \
+    ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_SORT_ORDER=none PROFILE_TASKS_TASK_OUTPUT_LIMIT=all \
+    ansible-playbook -i "$root/build/bench-ssh-inventory.yml" "$playbook" >"$log" 2>&1
+  python3 - "$log" "$figures" <<'PY'
+import json, re, statistics, sys
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1]).read()).split("TASKS RECAP", 1)[-1]
+times = dict(re.findall(r"^(call \d+|step \d+) -+ ([0-9.]+)s", text, re.M))
+call = statistics.median(float(v) for k, v in times.items() if k.startswith("call"))
+step = statistics.median(float(v) for k, v in times.items() if k.startswith("step"))
+print(f"one module call over ssh (ping)  {call:.2f} s median of 20")
+print(f"one step on the controller       {step:.3f} s median of 20")
+kept = json.load(open(sys.argv[2]))
+kept["ssh"]["call_s"], kept["ssh"]["step_s"] = round(call, 3), round(step, 3)
+json.dump(kept, open(sys.argv[2], "w"), indent=1)
+PY
 }
 
 restart_to_ok() {

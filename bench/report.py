@@ -120,6 +120,10 @@ def converge_section(figures: dict) -> list[str]:
     if restart:
         lines += [f"Restart of the server unit to `GET /ok` 200: {restart['median']} s "
                   f"(median of {len(restart['samples'])}).", ""]
+    ssh = figures.get("ssh", {})
+    if "call_s" in ssh:
+        lines += [f"On this machine one module call over SSH takes {ssh['call_s']} s and one step on the controller "
+                  f"{ssh['step_s']} s (medians of 20): figures from other machines compare through these.", ""]
     return lines
 
 

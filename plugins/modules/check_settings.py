@@ -15,19 +15,8 @@ description:
     versions render every message first, so a message must render for good settings too.
   - An expression that cannot be evaluated fails the task with its error, unless an earlier check
     already failed; its message then stands for both.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 options:
   checks:
     description: The checks, evaluated in this order.

@@ -20,19 +20,8 @@ description:
     database, C(PING).
   - Needs nothing on the target but Python's standard library, so it runs before any package
     is installed. It changes nothing.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 options:
   database_uri:
     description: A libpq connection URI (C(postgresql://user:password@host:port/database?sslmode=...)).

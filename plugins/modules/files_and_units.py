@@ -17,20 +17,13 @@ description:
     O(units[].restart) is true.
   - Each file is written whole and atomically; its content comes from the controller (for
     example a rendered template), so a rerun that changes nothing moves only the expected state.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The content of a file given as O(files[].secret_content) is never shown.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
 options:
   directories:
     description: Directories to create, or to give this owner, group and mode.

@@ -17,23 +17,13 @@ description:
     The validate playbook (and so site) registers them for the rest of its run; a role applied from
     a play of one's own reads them itself. They are not facts because a persistent fact cache would
     keep them past the run they describe.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
   facts:
     description: Action returns an C(ansible_facts) dictionary that will update existing host facts.
     support: full
     details: The installed packages and the PostgreSQL clusters are return values, not facts.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
 options: {}
 """
 
@@ -92,6 +82,11 @@ def memtotal_mb(path="/proc/meminfo"):
     return None
 
 
+def installed_names(listing):
+    """The names of the installed packages in dpkg-query's "<status> <package>" lines."""
+    return sorted({line.split(" ", 1)[1] for line in listing.splitlines() if line.startswith("installed ")})
+
+
 def dpkg_installed(module):
     """The packages dpkg has installed (none without dpkg)."""
     dpkg_query = module.get_bin_path("dpkg-query")
@@ -100,7 +95,7 @@ def dpkg_installed(module):
     rc, out, err = module.run_command([dpkg_query, "--show", "--showformat=${db:Status-Status} ${Package}\n"])
     if rc != 0:
         module.fail_json(msg=f"dpkg-query failed: {err.strip()}")
-    return sorted({line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("installed ")})
+    return installed_names(out)
 
 
 def postgresql_clusters(root="/etc/postgresql"):

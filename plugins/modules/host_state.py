@@ -6,29 +6,20 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: host_state
-short_description: Read in one call the images, containers, systemd units and small files a role decides on
+short_description: Read in one call the images, containers, units, packages and small files a role decides on
 version_added: 0.3.0
 description:
   - Reads, without changing anything, the Docker images and containers named, the systemd services
-    matching patterns, and the content of small files, so that a role decides what to change from
-    one call to the host rather than one per thing.
+    matching patterns, the versions of packages dpkg has installed, and the content of small files,
+    so that a role decides what to change from one call to the host rather than one per thing.
   - Of a container it returns its state, image and labels only, not its environment, which holds
     secrets.
-  - Reads the Docker engine's API over its UNIX socket; images and containers are asked only when
-    some are named.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
+  - Reads the Docker engine's API over its UNIX socket (O(docker_socket); C(DOCKER_HOST) is not
+    read); images and containers are asked only when some are named.
+  - A container's labels may hold what should not be shown (the langgraph_server role's hold a
+    hash of its configuration); such a task wants C(no_log).
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 options:
   images:
     description: Docker images, by name or ID.
@@ -45,8 +36,15 @@ options:
     type: list
     elements: str
     default: []
+  packages:
+    description: Packages whose installed version dpkg is asked for.
+    type: list
+    elements: str
+    default: []
   files:
-    description: Files to read, each at most 64 KiB, as UTF-8 text.
+    description:
+      - Files to read, each at most 64 KiB, as UTF-8 text.
+      - Use C(no_log) on the task when they hold secrets.
     type: list
     elements: path
     default: []
@@ -64,6 +62,13 @@ EXAMPLES = r"""
     units: ["langgraph-server-queue@*.service"]
     files: [/var/lib/langgraph/langgraph-server.migrated]
   register: state
+
+- name: Read the Redis version and a password file
+  langgraph_ops.standalone.host_state:
+    packages: [redis-server]
+    files: [/etc/redis/admin.password]
+  register: redis_state
+  no_log: true
 
 - name: Restart when the container runs another configuration
   ansible.builtin.debug:
@@ -96,6 +101,11 @@ units:
   type: list
   elements: dict
   sample: [{"unit": "langgraph-server-queue@8101.service", "load": "loaded", "active": "active", "sub": "running"}]
+packages:
+  description: Each package asked, with the version dpkg has installed; an empty string when it is not installed.
+  returned: always
+  type: dict
+  sample: {"redis-server": "5:7.0.15-1~deb12u1"}
 files:
   description: Each file asked, by path, with its content; null when there is no such file.
   returned: always
@@ -174,6 +184,19 @@ def parse_units(listing):
     return units
 
 
+def installed_versions(module, names):
+    """The version dpkg has installed of each package, or an empty string."""
+    versions = dict.fromkeys(names, "")
+    dpkg_query = module.get_bin_path("dpkg-query", required=True)
+    # rc 1 when some package is unknown to dpkg: it is then not installed.
+    dummy, out, dummy = module.run_command([dpkg_query, "--show", "--showformat=${Package} ${db:Status-Status} ${Version}\n"] + names)
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == "installed" and fields[0] in versions:
+            versions[fields[0]] = fields[2]
+    return versions
+
+
 def read_file(path):
     if not os.path.exists(path):
         return None
@@ -191,17 +214,18 @@ def main():
             containers=dict(type="list", elements="str", default=[]),
             units=dict(type="list", elements="str", default=[]),
             files=dict(type="list", elements="path", default=[]),
+            packages=dict(type="list", elements="str", default=[]),
             docker_socket=dict(type="path", default="/var/run/docker.sock"),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    result = dict(changed=False, images={}, containers={}, units=[], files={})
+    result = dict(changed=False, images={}, containers={}, units=[], packages={}, files={})
     try:
         if params["images"] or params["containers"]:
             result["images"], result["containers"] = read_docker(params["docker_socket"], params["images"], params["containers"])
         result["files"] = {path: read_file(path) for path in params["files"]}
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         module.fail_json(msg=str(error), **result)
     if params["units"]:
         systemctl = module.get_bin_path("systemctl", required=True)
@@ -209,6 +233,8 @@ def main():
         if rc != 0:
             module.fail_json(msg=f"systemctl list-units failed: {err.strip()}", **result)
         result["units"] = parse_units(out)
+    if params["packages"]:
+        result["packages"] = installed_versions(module, params["packages"])
     module.exit_json(**result)
 
 

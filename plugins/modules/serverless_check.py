@@ -27,19 +27,8 @@ description:
     backing store can pause (state is durable, the cost is latency). V(info) is recorded only.
   - The module fails on any error that is not waived, and on any warning that is not waived when
     O(fail_on_warnings=true). It never changes anything.
-author:
-  - langgraph_ops maintainers (@langgraph-ops)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - langgraph_ops.standalone.module
 options:
   config:
     description:

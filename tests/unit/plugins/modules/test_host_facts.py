@@ -49,6 +49,11 @@ def test_lists_the_installed_packages(tmp_path):
     assert "dpkg" in result["dpkg_installed"]
 
 
+def test_only_installed_packages_count():
+    listing = "installed bar\nconfig-files old\nnot-installed foo\nhalf-installed broken\ninstalled bar\ninstalled apt\n"
+    assert host_facts.installed_names(listing) == ["apt", "bar"]
+
+
 def test_memory_in_mb_from_meminfo(tmp_path):
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemFree:         1000 kB\nMemTotal:       24683452 kB\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -44,6 +45,15 @@ def test_refuses_a_file_too_large_to_be_a_record(tmp_path):
     result = run(tmp_path, files=[str(large)])
     assert result["failed"] is True
     assert "larger than" in result["msg"]
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs dpkg")
+def test_versions_of_the_installed_packages(tmp_path):
+    wanted = subprocess.run(["dpkg-query", "--show", "--showformat=${Version}", "dpkg"],
+                            capture_output=True, text=True, check=True).stdout
+    result = run(tmp_path, packages=["dpkg", "langgraph-ops-absent"])
+    assert result["packages"] == {"dpkg": wanted, "langgraph-ops-absent": ""}
+    assert wanted
 
 
 def test_units_as_systemctl_lists_them():

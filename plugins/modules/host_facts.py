@@ -14,9 +14,10 @@ description:
     without the rest of the hardware subset (mounts, devices, DMI).
   - Also returns, not as facts, what the roles would otherwise read in calls of their own - the
     packages dpkg has installed and the PostgreSQL clusters configured under C(/etc/postgresql).
-    The validate playbook (and so site) registers them for the rest of its run; a role applied from
-    a play of one's own reads them itself. They are not facts because a persistent fact cache would
-    keep them past the run they describe.
+    The validate playbook (and so site) passes them on to the apt and postgresql roles for the rest
+    of its run (C(apt_installed_packages), C(postgresql_existing_clusters)); a role applied from a
+    play of one's own calls this module for them itself, with O(facts=false). They are not facts
+    because a persistent fact cache would keep them past the run they describe.
 extends_documentation_fragment:
   - langgraph_ops.standalone.module
 attributes:
@@ -24,13 +25,18 @@ attributes:
     description: Action returns an C(ansible_facts) dictionary that will update existing host facts.
     support: full
     details: The installed packages and the PostgreSQL clusters are return values, not facts.
-options: {}
+options:
+  facts:
+    description:
+      - Gather the facts. V(false) returns only the installed packages and the PostgreSQL clusters,
+        and an empty C(ansible_facts).
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
 - name: Gather the facts the roles read
   langgraph_ops.standalone.host_facts:
-
   register: host
 
 - name: Show the host's memory and its installed packages
@@ -40,7 +46,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 ansible_facts:
-  description: The facts, each readable as C(ansible_facts['<name>']) as after fact gathering.
+  description:
+    - The facts, each readable as C(ansible_facts['<name>']) as after fact gathering.
+    - Empty with O(facts=false).
   returned: always
   type: dict
   contains:
@@ -68,6 +76,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.facts import ansible_collector, default_collectors
 from ansible.module_utils.facts.namespace import PrefixFactNamespace
+from ansible_collections.langgraph_ops.standalone.plugins.module_utils.dpkg import installed_packages
 
 # The subsets of ansible.builtin.setup whose facts the roles read.
 SUBSETS = ["!all", "!min", "distribution", "platform", "network"]
@@ -82,37 +91,23 @@ def memtotal_mb(path="/proc/meminfo"):
     return None
 
 
-def installed_names(listing):
-    """The names of the installed packages in dpkg-query's "<status> <package>" lines."""
-    return sorted({line.split(" ", 1)[1] for line in listing.splitlines() if line.startswith("installed ")})
-
-
-def dpkg_installed(module):
-    """The packages dpkg has installed (none without dpkg)."""
-    dpkg_query = module.get_bin_path("dpkg-query")
-    if dpkg_query is None:
-        return []
-    rc, out, err = module.run_command([dpkg_query, "--show", "--showformat=${db:Status-Status} ${Package}\n"])
-    if rc != 0:
-        module.fail_json(msg=f"dpkg-query failed: {err.strip()}")
-    return installed_names(out)
-
-
 def postgresql_clusters(root="/etc/postgresql"):
     return sorted(os.path.relpath(os.path.dirname(conf), root) for conf in glob.glob(f"{root}/*/*/postgresql.conf"))
 
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    collector = ansible_collector.get_ansible_collector(
-        all_collector_classes=default_collectors.collectors,
-        namespace=PrefixFactNamespace(namespace_name="ansible", prefix="ansible_"),
-        gather_subset=SUBSETS,
-        minimal_gather_subset=frozenset(),
-    )
-    facts = collector.collect(module=module)
-    facts["ansible_memtotal_mb"] = memtotal_mb()
-    module.exit_json(ansible_facts=facts, dpkg_installed=dpkg_installed(module), postgresql_clusters=postgresql_clusters())
+    module = AnsibleModule(argument_spec=dict(facts=dict(type="bool", default=True)), supports_check_mode=True)
+    facts = {}
+    if module.params["facts"]:
+        collector = ansible_collector.get_ansible_collector(
+            all_collector_classes=default_collectors.collectors,
+            namespace=PrefixFactNamespace(namespace_name="ansible", prefix="ansible_"),
+            gather_subset=SUBSETS,
+            minimal_gather_subset=frozenset(),
+        )
+        facts = collector.collect(module=module)
+        facts["ansible_memtotal_mb"] = memtotal_mb()
+    module.exit_json(ansible_facts=facts, dpkg_installed=sorted(installed_packages(module)), postgresql_clusters=postgresql_clusters())
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 MODULE = os.path.join(REPO_ROOT, "plugins", "modules", "host_facts.py")
 sys.path.insert(0, os.path.dirname(MODULE))
 
+import dpkg  # noqa: E402  pylint: disable=wrong-import-position
 import host_facts  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -49,9 +50,15 @@ def test_lists_the_installed_packages(tmp_path):
     assert "dpkg" in result["dpkg_installed"]
 
 
+def test_without_facts_only_the_packages_and_clusters(tmp_path):
+    result = run_module(tmp_path, facts=False)
+    assert result["ansible_facts"] == {}
+    assert isinstance(result["dpkg_installed"], list) and isinstance(result["postgresql_clusters"], list)
+
+
 def test_only_installed_packages_count():
-    listing = "installed bar\nconfig-files old\nnot-installed foo\nhalf-installed broken\ninstalled bar\ninstalled apt\n"
-    assert host_facts.installed_names(listing) == ["apt", "bar"]
+    listing = "bar installed 1.0\nold config-files 2\nfoo not-installed \nbroken half-installed 3\napt installed 2.6.1\n"
+    assert dpkg.parse_installed(listing) == {"apt": "2.6.1", "bar": "1.0"}
 
 
 def test_memory_in_mb_from_meminfo(tmp_path):

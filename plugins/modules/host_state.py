@@ -17,7 +17,7 @@ description:
   - Reads the Docker engine's API over its UNIX socket (O(docker_socket); C(DOCKER_HOST) is not
     read); images and containers are asked only when some are named.
   - A container's labels may hold what should not be shown (the langgraph_server role's hold a
-    hash of its configuration); such a task wants C(no_log).
+    hash of its configuration); such a task wants C(no_log), or O(container_labels=false).
 extends_documentation_fragment:
   - langgraph_ops.standalone.module
 options:
@@ -31,6 +31,10 @@ options:
     type: list
     elements: str
     default: []
+  container_labels:
+    description: Return the containers' labels; V(false) returns an empty C(labels) for each.
+    type: bool
+    default: true
   units:
     description: Patterns of systemd service names, as C(systemctl list-units) takes them.
     type: list
@@ -120,6 +124,7 @@ import socket
 from urllib.parse import quote
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.langgraph_ops.standalone.plugins.module_utils.dpkg import installed_packages
 
 FILE_LIMIT = 64 * 1024
 
@@ -150,7 +155,7 @@ def docker_get(connection, path):
     return json.loads(body)
 
 
-def read_docker(socket_path, images, containers):
+def read_docker(socket_path, images, containers, labels=True):
     connection = UnixHTTPConnection(socket_path)
     try:
         found_images = {}
@@ -166,7 +171,7 @@ def read_docker(socket_path, images, containers):
                 "running": bool(state.get("Running")),
                 "status": state.get("Status", ""),
                 "image": (container or {}).get("Image", ""),
-                "labels": ((container or {}).get("Config") or {}).get("Labels") or {},
+                "labels": (((container or {}).get("Config") or {}).get("Labels") or {}) if labels else {},
             }
         return found_images, found_containers
     finally:
@@ -184,19 +189,6 @@ def parse_units(listing):
     return units
 
 
-def installed_versions(module, names):
-    """The version dpkg has installed of each package, or an empty string."""
-    versions = dict.fromkeys(names, "")
-    dpkg_query = module.get_bin_path("dpkg-query", required=True)
-    # rc 1 when some package is unknown to dpkg: it is then not installed.
-    dummy, out, dummy = module.run_command([dpkg_query, "--show", "--showformat=${Package} ${db:Status-Status} ${Version}\n"] + names)
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) == 3 and fields[1] == "installed" and fields[0] in versions:
-            versions[fields[0]] = fields[2]
-    return versions
-
-
 def read_file(path):
     if not os.path.exists(path):
         return None
@@ -212,6 +204,7 @@ def main():
         argument_spec=dict(
             images=dict(type="list", elements="str", default=[]),
             containers=dict(type="list", elements="str", default=[]),
+            container_labels=dict(type="bool", default=True),
             units=dict(type="list", elements="str", default=[]),
             files=dict(type="list", elements="path", default=[]),
             packages=dict(type="list", elements="str", default=[]),
@@ -223,7 +216,8 @@ def main():
     result = dict(changed=False, images={}, containers={}, units=[], packages={}, files={})
     try:
         if params["images"] or params["containers"]:
-            result["images"], result["containers"] = read_docker(params["docker_socket"], params["images"], params["containers"])
+            result["images"], result["containers"] = read_docker(
+                params["docker_socket"], params["images"], params["containers"], params["container_labels"])
         result["files"] = {path: read_file(path) for path in params["files"]}
     except (OSError, ValueError, http.client.HTTPException) as error:
         module.fail_json(msg=str(error), **result)
@@ -234,7 +228,8 @@ def main():
             module.fail_json(msg=f"systemctl list-units failed: {err.strip()}", **result)
         result["units"] = parse_units(out)
     if params["packages"]:
-        result["packages"] = installed_versions(module, params["packages"])
+        installed = installed_packages(module, params["packages"])
+        result["packages"] = {name: installed.get(name, "") for name in params["packages"]}
     module.exit_json(**result)
 
 

@@ -86,6 +86,7 @@ def test_images_and_containers_from_the_docker_engine(tmp_path):
                     image, "true"], capture_output=True, check=True)
     try:
         result = run(tmp_path, images=[image, "langgraph-ops-absent/image:none"], containers=[name, f"{name}-absent"])
+        unlabelled = run(tmp_path, containers=[name], container_labels=False)
     finally:
         subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=True)
     assert result["images"] == {image: wanted_id, "langgraph-ops-absent/image:none": ""}
@@ -95,3 +96,5 @@ def test_images_and_containers_from_the_docker_engine(tmp_path):
     assert result["containers"][f"{name}-absent"] == {"exists": False, "running": False, "status": "", "image": "", "labels": {}}
     # Not the environment: it holds secrets.
     assert "s3cr3t" not in json.dumps(result)
+    # Nor the labels, when asked not to.
+    assert unlabelled["containers"][name]["labels"] == {} and unlabelled["containers"][name]["image"] == wanted_id

@@ -36,7 +36,7 @@ def _wanted(names):
     """SAN entries as the tls role writes them (IP:<address>, DNS:<name>), normalised."""
     wanted = set()
     for name in names:
-        kind, _, value = name.partition(":")
+        kind, value = name.split(":", 1)
         wanted.add(f"IP:{ipaddress.ip_address(value)}" if kind == "IP" else f"DNS:{value}")
     return wanted
 

@@ -53,7 +53,7 @@ def pki(tmp_path):
     write_cert(tmp_path / "ca.crt", ca_key, "CA", ca_key, "CA", days=3650, usage=False, ca=True)
     key = write_key(tmp_path / "db1.key")
     write_cert(tmp_path / "db1.crt", key, "db1", ca_key, "CA", names=NAMES)
-    return tmp_path, ca_key, key
+    return {"path": tmp_path, "ca_key": ca_key, "key": key}
 
 
 def current(path, **changes):
@@ -64,27 +64,27 @@ def current(path, **changes):
 
 
 def test_a_current_certificate_and_its_ca(pki):
-    path, _, _ = pki
+    path = pki["path"]
     assert current(path)
     assert current(path, names=["DNS:db1", "IP:10.0.0.5"])
     assert tls.certificate_current(str(path / "ca.crt"), str(path / "ca.key"))
 
 
 def test_other_names_or_common_name(pki):
-    path, _, _ = pki
+    path = pki["path"]
     assert not current(path, names=["IP:10.0.0.6", "DNS:db1"])
     assert not current(path, names=NAMES + ["DNS:db1.example"])
     assert not current(path, common_name="db2")
 
 
 def test_due_for_renewal(pki):
-    path, _, _ = pki
+    path = pki["path"]
     assert current(path, renew_days=300)
     assert not current(path, renew_days=400)
 
 
 def test_another_key_or_another_ca(pki):
-    path, ca_key, _ = pki
+    path, ca_key = pki["path"], pki["ca_key"]
     write_key(path / "other.key")
     assert not current(path, key=str(path / "other.key"))
     assert not tls.certificate_current(str(path / "ca.crt"), str(path / "other.key"))
@@ -95,13 +95,13 @@ def test_another_key_or_another_ca(pki):
 
 
 def test_without_server_authentication(pki):
-    path, ca_key, key = pki
+    path, ca_key, key = pki["path"], pki["ca_key"], pki["key"]
     write_cert(path / "db1.crt", key, "db1", ca_key, "CA", names=NAMES, usage=False)
     assert not current(path)
 
 
 def test_missing_or_broken_files(pki):
-    path, _, _ = pki
+    path = pki["path"]
     assert not current(path, key=str(path / "absent.key"))
     (path / "db1.crt").write_text("not a certificate")
     assert not current(path)

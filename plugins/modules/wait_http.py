@@ -35,7 +35,7 @@ options:
     type: float
     default: 2
   request_timeout:
-    description: Seconds one request may take.
+    description: Seconds one request may take, at most the time left.
     type: float
     default: 5
 """
@@ -64,6 +64,7 @@ elapsed:
   type: float
 """
 
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -83,7 +84,7 @@ def status_of(opener, url, timeout):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
         return 0
 
 
@@ -95,7 +96,7 @@ def wait(urls, status_code, timeout, delay, request_timeout, clock=time.monotoni
     while True:
         for url in urls:
             if answers[url] != status_code:
-                answers[url] = status_of(opener, url, request_timeout)
+                answers[url] = status_of(opener, url, max(0.1, min(request_timeout, deadline - clock())))
         if all(status == status_code for status in answers.values()) or clock() + delay > deadline:
             return answers
         sleep(delay)
